@@ -1,0 +1,170 @@
+"""Command line: parses arguments, calls one function per command, maps problems to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+
+EXIT_OK = 0
+EXIT_STALE = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+        return status
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("GENERATOR_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set GENERATOR_DEBUG=1 for a traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--config", type=Path, help="configuration file (default: generator.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    mode = argparse.ArgumentParser(add_help=False)
+    group = mode.add_mutually_exclusive_group()
+    group.add_argument(
+        "--lenient",
+        dest="lenient",
+        action="store_true",
+        default=None,
+        help="report OpenAPI rule breaches as warnings and carry on",
+    )
+    group.add_argument(
+        "--strict",
+        dest="lenient",
+        action="store_false",
+        help="fail on OpenAPI rule breaches (the default unless the config says lenient)",
+    )
+
+    validate = commands.add_parser(
+        "validate", parents=[mode], help="check specs; no SPEC means every configured vendor"
+    )
+    validate.add_argument("specs", nargs="*", metavar="SPEC", help="a configured vendor name or a spec file")
+    validate.set_defaults(run=_run_validate)
+
+    ir = commands.add_parser("ir", parents=[mode], help="print the intermediate model of one spec")
+    ir.add_argument("spec", metavar="VENDOR|SPEC")
+    ir.add_argument("--format", choices=("json", "yaml"), default="yaml")
+    ir.set_defaults(run=_run_ir)
+
+    generate = commands.add_parser("generate", parents=[mode], help="generate everything the configuration lists")
+    generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
+    generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
+    generate.add_argument("--quiet", action="store_true", help="print only problems")
+    generate.set_defaults(run=_run_generate)
+    return parser  # fmt: skip
+
+
+def _report(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from generator.load.problem import Diagnostics
+    from generator.pipeline import build_api, config_or_none, resolve_targets
+
+    diagnostics = Diagnostics()
+    config = config_or_none(args.config, diagnostics, required=not args.specs)
+    targets = resolve_targets(args.specs, config, diagnostics)
+    _report(diagnostics.problems)
+    failed = diagnostics.has_errors
+    for target in targets:
+        api, found = build_api(target, args.lenient)
+        _report(found.problems)
+        errors, warnings = len(found.errors()), len(found.warnings())
+        verdict = "ok" if api is not None else "FAILED"
+        print(f"{target.display}: {verdict} ({errors} errors, {warnings} warnings)")
+        failed = failed or api is None
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _run_ir(args: argparse.Namespace) -> int:
+    from generator.ir.dump import dump
+    from generator.load.problem import Diagnostics
+    from generator.pipeline import build_api, config_or_none, resolve_targets
+
+    diagnostics = Diagnostics()
+    config = config_or_none(args.config, diagnostics, required=False)
+    targets = resolve_targets([args.spec], config, diagnostics)
+    if diagnostics.has_errors or not targets:
+        _report(diagnostics.problems)
+        return EXIT_INPUT
+    api, found = build_api(targets[0], args.lenient)
+    _report(found.problems)
+    if api is None:
+        return EXIT_INPUT
+    sys.stdout.write(dump(api, args.format))
+    return EXIT_OK
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    from generator.load.problem import Diagnostics
+    from generator.output import check_output, write_output
+    from generator.pipeline import build_api, config_or_none, resolve_targets
+    from generator.render import ir_json
+
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    config = config_or_none(args.config, diagnostics, required=True)
+    if config is None:
+        _report(diagnostics.problems)
+        return EXIT_INPUT
+    unknown = [name for name in args.vendor if config.vendor(name) is None]
+    if unknown:
+        known = ", ".join(v.name for v in config.vendors)
+        print(f"{config.path}: error: unknown vendor {unknown[0]!r} (configured: {known})", file=sys.stderr)
+        return EXIT_INPUT
+    targets = resolve_targets(args.vendor, config, diagnostics)
+    files: dict[str, bytes] = {}
+    failed = False
+    for target in targets:
+        api, found = build_api(target, args.lenient)
+        _report(found.problems if not args.quiet else found.errors())
+        if api is None:
+            failed = True
+            continue
+        files.update(ir_json.render(api))
+    if failed:
+        # Nothing is written when any input is bad: the previous output stays whole.
+        print("generation failed: nothing was written", file=sys.stderr)
+        return EXIT_INPUT
+    meta = {"generator": __version__}
+    if args.check:
+        diffs = check_output(config.output, files, meta) if not args.vendor else []
+        for diff in diffs:
+            sys.stdout.write(diff)
+        if diffs:
+            print(f"{config.output} is stale: {len(diffs)} file(s) differ; run 'make generate'", file=sys.stderr)
+            return EXIT_STALE
+        if not args.quiet:
+            print(f"{config.output} is up to date")
+        return EXIT_OK
+    report = write_output(config.output, files, meta)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(
+            f"generated {len(files)} files for {len(targets)} vendors into {config.output} in {elapsed:.2f}s: "
+            f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        )
+    return EXIT_OK

@@ -1,0 +1,150 @@
+"""The generator's configuration: which vendors, where their specs are, what their cancel inputs mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from generator.ir.model import CancelRole, InputLocation
+from generator.load import pointer as jp
+from generator.load.problem import Diagnostics, Location
+from generator.load.source import SourceFile, read_source
+
+DEFAULT_CONFIG = Path("generator.yaml")
+
+_NAME = r"^[a-z][a-z0-9_]*$"
+_CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["vendors"],
+    "additionalProperties": False,
+    "properties": {
+        "output": {"type": "string", "minLength": 1},
+        "vendors": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": _NAME},
+            "additionalProperties": {
+                "type": "object",
+                "required": ["spec"],
+                "additionalProperties": False,
+                "properties": {
+                    "spec": {"type": "string", "minLength": 1},
+                    "lenient": {"type": "boolean"},
+                    "cancel": {
+                        "type": "object",
+                        "required": ["operation", "inputs"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "operation": {"type": "string", "minLength": 1},
+                            "inputs": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["role", "in", "name"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "role": {"enum": [r.value for r in CancelRole]},
+                                        "in": {"enum": [loc.value for loc in InputLocation]},
+                                        "name": {"type": "string", "minLength": 1},
+                                        "label": {"type": "string", "minLength": 1},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class CancelInputConfig:
+    """One declared cancel input, with where it was declared."""
+
+    role: CancelRole
+    location: InputLocation
+    name: str
+    label: str | None
+    declared_at: Location
+
+
+@dataclass(frozen=True)
+class CancelConfig:
+    """Which operation cancels runs (an operationId or ``METHOD /path``) and its inputs."""
+
+    operation: str
+    inputs: tuple[CancelInputConfig, ...]
+    declared_at: Location
+
+
+@dataclass(frozen=True)
+class VendorConfig:
+    """One vendor: its spec and how to read it."""
+
+    name: str
+    spec: Path
+    spec_display: str
+    lenient: bool
+    cancel: CancelConfig | None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration file."""
+
+    path: Path
+    output: Path
+    vendors: tuple[VendorConfig, ...]
+
+    def vendor(self, name: str) -> VendorConfig | None:
+        """The vendor called ``name``, if configured."""
+        return next((v for v in self.vendors if v.name == name), None)
+
+
+def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
+    """Read and check the configuration file; None (with problems recorded) if it is unusable."""
+    source = read_source(path, str(path), diagnostics)
+    if source is None:
+        return None
+    errors = sorted(Draft202012Validator(_CONFIG_SCHEMA).iter_errors(source.data), key=lambda e: list(e.absolute_path))
+    for error in errors:
+        pointer = jp.from_tokens(str(p) for p in error.absolute_path)
+        diagnostics.error(source.locate(pointer), f"invalid configuration: {error.message}")
+    if errors:
+        return None
+    base = path.parent
+    vendors = tuple(_vendor(source, name, raw, base) for name, raw in source.data["vendors"].items())
+    output = base / source.data.get("output", "generated")
+    return Config(path=path, output=output, vendors=vendors)
+
+
+def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> VendorConfig:
+    spec_display = str(base / raw["spec"]) if str(base) != "." else raw["spec"]
+    cancel = None
+    if "cancel" in raw:
+        at = jp.join("", "vendors", name, "cancel")
+        inputs = tuple(
+            CancelInputConfig(
+                role=CancelRole(item["role"]),
+                location=InputLocation(item["in"]),
+                name=item["name"],
+                label=item.get("label"),
+                declared_at=source.locate(jp.join(at, "inputs", index)),
+            )
+            for index, item in enumerate(raw["cancel"]["inputs"])
+        )
+        cancel = CancelConfig(
+            operation=raw["cancel"]["operation"], inputs=inputs, declared_at=source.locate(jp.join(at, "operation"))
+        )
+    return VendorConfig(
+        name=name,
+        spec=base / raw["spec"],
+        spec_display=spec_display,
+        lenient=raw.get("lenient", False),
+        cancel=cancel,
+    )

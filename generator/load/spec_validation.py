@@ -1,0 +1,92 @@
+"""Checking a document against the OpenAPI rules with openapi-spec-validator.
+
+The library reports many problems relative to the schema it was checking, not to
+the document; the keyword validators are wrapped here so each problem carries
+the path it was found at, which :class:`SpecFiles` turns into a file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, OpenAPIV32SpecValidator
+
+from generator.load import pointer as jp
+from generator.load.problem import Diagnostics
+from generator.load.refs import SpecFiles
+
+_MAX_MESSAGE = 240
+_LOCATED_KEYWORDS = ("schema", "operation", "parameters", "parameter", "default", "tags", "response", "mediaType")
+
+
+def validate_openapi(files: SpecFiles, diagnostics: Diagnostics) -> None:
+    """Record every OpenAPI rule the root document breaks (as ``invalid`` problems)."""
+    document = files.root.data
+    version = str(document.get("openapi", ""))
+    validator_class = _validator_for(version)
+    if validator_class is None:
+        return
+    validator = validator_class(document, base_uri=files.root.path.as_uri())
+    errors = validator.iter_errors()
+    while True:
+        try:
+            error = next(errors)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - the library fails on some broken specs; say so and go on
+            diagnostics.invalid(files.root.locate(""), f"OpenAPI validation stopped early: {_shorten(str(exc))}")
+            return
+        node = files.follow_logical(_error_path(error))
+        diagnostics.invalid(node.location, f"not valid OpenAPI {version}: {_describe(error)}")
+
+
+def _validator_for(version: str) -> type[Any] | None:
+    if version.startswith("3.0"):
+        base: type[Any] = OpenAPIV30SpecValidator
+    elif version.startswith("3.1"):
+        base = OpenAPIV31SpecValidator
+    elif version.startswith("3.2"):
+        base = OpenAPIV32SpecValidator
+    else:
+        return None
+    keywords = dict(base.keyword_validators)
+    for keyword in _LOCATED_KEYWORDS:
+        if keyword in keywords:
+            keywords[keyword] = _locating(keywords[keyword])
+    return type(f"Locating{base.__name__}", (base,), {"keyword_validators": keywords})
+
+
+def _locating(keyword_class: type[Any]) -> type[Any]:
+    """Wrap a keyword validator so its errors remember the document path it was checking."""
+    original: Callable[..., Iterator[ValidationError]] = keyword_class.__call__
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        parts = next((tuple(a.parts) for a in args if hasattr(a, "parts")), None)
+        for error in original(self, *args, **kwargs):
+            if parts is not None and not hasattr(error, "spec_parts"):
+                error.spec_parts = parts
+            yield error
+
+    return type(keyword_class.__name__, (keyword_class,), {"__call__": __call__})
+
+
+def _error_path(error: ValidationError) -> list[str]:
+    base = [str(p) for p in getattr(error, "spec_parts", ())]
+    return base + [str(p) for p in error.absolute_path]
+
+
+def _describe(error: ValidationError) -> str:
+    """A short message: the deepest sub-error for 'any of'/'one of' failures, no huge reprs."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        where = jp.from_tokens(str(p) for p in deepest.relative_path)
+        suffix = f" (at #{where} in the failing branch)" if where else ""
+        return _shorten(f"{error.message.split(' is not ')[0]} is not valid: {deepest.message}{suffix}")
+    return _shorten(error.message)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."

@@ -1,0 +1,119 @@
+"""Writing rendered files: everything is rendered first, then written file by file atomically.
+
+A manifest remembers what the generator wrote, so files it no longer produces
+are removed and files it never produced are left alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".manifest.json"
+
+
+class UnsafePath(ValueError):
+    """A rendered path that would land outside the output directory."""
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """Check that a rendered path stays inside the output directory."""
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or not relative.parts or any(p in ("..", "", ".") for p in relative.parts):
+        raise UnsafePath(f"refusing to write outside the output directory: {path!r}")
+    return relative
+
+
+@dataclass
+class WriteReport:
+    """What a write changed."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def write_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, object]) -> WriteReport:
+    """Make ``root`` hold ``files``: changed files replaced atomically, stale ones removed."""
+    plan = {str(safe_relative(p)): data for p, data in files.items()}
+    report = WriteReport()
+    previous = _read_manifest(root)
+    for relative in sorted(plan):
+        target = root / relative
+        if target.is_file() and target.read_bytes() == plan[relative]:
+            report.unchanged.append(relative)
+            continue
+        _atomic_write(target, plan[relative])
+        report.written.append(relative)
+    for relative in sorted(set(previous) - set(plan)):
+        stale = root / safe_relative(relative)
+        if stale.is_file():
+            stale.unlink()
+            report.removed.append(relative)
+            _prune_empty_dirs(stale.parent, root)
+    manifest = _manifest_bytes(plan, meta)
+    manifest_path = root / MANIFEST
+    if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
+        _atomic_write(manifest_path, manifest)
+    return report
+
+
+def check_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, object]) -> list[str]:
+    """Differences between ``root`` and what would be written, as unified diffs (empty when fresh)."""
+    plan = {str(safe_relative(p)): data for p, data in files.items()}
+    plan[MANIFEST] = _manifest_bytes(plan, meta)
+    stale = set(_read_manifest(root)) - set(plan)
+    diffs = []
+    for relative in sorted(plan):
+        target = root / relative
+        current = target.read_bytes() if target.is_file() else None
+        if current == plan[relative]:
+            continue
+        before = [] if current is None else current.decode("utf-8", "replace").splitlines(keepends=True)
+        after = plan[relative].decode("utf-8", "replace").splitlines(keepends=True)
+        label = "missing" if current is None else "changed"
+        diff = "".join(difflib.unified_diff(before, after, f"a/{relative}", f"b/{relative}"))
+        diffs.append(f"{label}: {relative}\n{diff}")
+    for relative in sorted(stale):
+        if (root / relative).is_file():
+            diffs.append(f"stale: {relative} (no longer generated)\n")
+    return diffs
+
+
+def _manifest_bytes(plan: Mapping[str, bytes], meta: Mapping[str, object]) -> bytes:
+    files = {p: hashlib.sha256(plan[p]).hexdigest() for p in sorted(plan) if p != MANIFEST}
+    return (json.dumps({**meta, "files": files}, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune_empty_dirs(directory: Path, root: Path) -> None:
+    while directory != root and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent

@@ -1,0 +1,61 @@
+"""The steps every command shares: configuration, loading and normalising a spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import DEFAULT_CONFIG, Config, VendorConfig, load_config
+from generator.ir.model import Api
+from generator.ir.normalise import normalise
+from generator.load import load_spec
+from generator.load.problem import Diagnostics, Location
+
+
+@dataclass(frozen=True)
+class Target:
+    """A spec to work on: a configured vendor, or a file named on the command line."""
+
+    name: str
+    spec: Path
+    display: str
+    vendor: VendorConfig | None = None
+
+
+def config_or_none(path: Path | None, diagnostics: Diagnostics, *, required: bool) -> Config | None:
+    """Load the configuration; when none was asked for and none exists, None without a problem."""
+    chosen = path or DEFAULT_CONFIG
+    if path is None and not chosen.exists() and not required:
+        return None
+    return load_config(chosen, diagnostics)
+
+
+def resolve_targets(names: list[str], config: Config | None, diagnostics: Diagnostics) -> list[Target]:
+    """Turn command-line names into targets: a vendor name, else a spec file path."""
+    if not names:
+        if config is None:
+            diagnostics.error(Location(str(DEFAULT_CONFIG)), "no spec given and no configuration file found")
+            return []
+        return [Target(v.name, v.spec, v.spec_display, v) for v in config.vendors]
+    targets = []
+    for name in names:
+        vendor = config.vendor(name) if config is not None else None
+        if vendor is not None:
+            targets.append(Target(vendor.name, vendor.spec, vendor.spec_display, vendor))
+        else:
+            path = Path(name)
+            targets.append(Target(path.stem, path, name))
+    return targets
+
+
+def build_api(target: Target, lenient: bool | None) -> tuple[Api | None, Diagnostics]:
+    """Load and normalise one target. ``lenient`` None means the vendor's configured mode."""
+    mode = lenient if lenient is not None else (target.vendor.lenient if target.vendor else False)
+    diagnostics = Diagnostics(lenient=mode)
+    files = load_spec(target.spec, diagnostics, target.display)
+    if files is None:
+        return None, diagnostics
+    # Normalising goes on after rule breaches so that one run reports them all.
+    cancel = target.vendor.cancel if target.vendor else None
+    api = normalise(files, target.name, diagnostics, cancel)
+    return (None if diagnostics.has_errors else api), diagnostics

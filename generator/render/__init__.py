@@ -1,0 +1,1 @@
+"""Rendering the IR into files: pure functions from IR to ``{relative path: bytes}``."""
