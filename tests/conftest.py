@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository's paths and the configured vendors' IRs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from generator.config import load_config
+from generator.ir.model import Api
+from generator.load.problem import Diagnostics
+from generator.pipeline import Target, build_api
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+VENDORS = ("cargo", "skyvern", "b3os", "langsmith", "agno")
+
+# Derandomised so CI runs the same examples every time; no example database on disk.
+settings.register_profile("repo", derandomize=True, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repo"))
+
+
+@pytest.fixture(autouse=True)
+def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run from the repository root, as `make` runs them."""
+    monkeypatch.chdir(ROOT)
+
+
+def vendor_api(name: str) -> Api:
+    """The IR of a configured vendor, built the way the CLI builds it."""
+    diagnostics = Diagnostics()
+    config = load_config(Path("generator.yaml"), diagnostics)
+    assert config is not None, diagnostics.problems
+    vendor = config.vendor(name)
+    assert vendor is not None
+    api, found = build_api(Target(vendor.name, vendor.spec, vendor.spec_display, vendor), None)
+    assert api is not None, [str(p) for p in found.problems]
+    return api
