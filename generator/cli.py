@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser  # fmt: skip
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _report(problems: Sequence[object]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -86,6 +90,9 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=not args.specs)
+    if diagnostics.has_errors:
+        _report(diagnostics.problems)
+        return EXIT_INPUT
     targets = resolve_targets(args.specs, config, diagnostics)
     _report(diagnostics.problems)
     failed = diagnostics.has_errors
@@ -94,7 +101,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         _report(found.problems)
         errors, warnings = len(found.errors()), len(found.warnings())
         verdict = "ok" if api is not None else "FAILED"
-        print(f"{target.display}: {verdict} ({errors} errors, {warnings} warnings)")
+        print(f"{target.display}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})")
         failed = failed or api is None
     return EXIT_INPUT if failed else EXIT_OK
 
@@ -106,7 +113,7 @@ def _run_ir(args: argparse.Namespace) -> int:
 
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=False)
-    targets = resolve_targets([args.spec], config, diagnostics)
+    targets = resolve_targets([args.spec], config, diagnostics) if not diagnostics.has_errors else []
     if diagnostics.has_errors or not targets:
         _report(diagnostics.problems)
         return EXIT_INPUT
