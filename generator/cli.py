@@ -95,7 +95,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     targets = resolve_targets(args.specs, config, diagnostics)
     _report(diagnostics.problems)
-    failed = diagnostics.has_errors
+    failed: bool = diagnostics.has_errors
     for target in targets:
         api, found = build_api(target, args.lenient)
         _report(found.problems)
