@@ -129,7 +129,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     from generator.load.problem import Diagnostics
     from generator.output import check_output, write_output
     from generator.pipeline import build_api, config_or_none, resolve_targets
-    from generator.render import ir_json
+    from generator.render import ir_json, python_client
 
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -152,6 +152,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             failed = True
             continue
         files.update(ir_json.render(api))
+        files.update(python_client.render(api))
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)

@@ -33,6 +33,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "spec": {"type": "string", "minLength": 1},
                     "lenient": {"type": "boolean"},
+                    "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
                     "cancel": {
                         "type": "object",
                         "required": ["operation", "inputs"],
@@ -91,6 +92,7 @@ class VendorConfig:
     spec_display: str
     lenient: bool
     cancel: CancelConfig | None
+    api_key_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,4 +149,5 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> V
         spec_display=spec_display,
         lenient=raw.get("lenient", False),
         cancel=cancel,
+        api_key_header=raw.get("api_key_header"),
     )

@@ -57,5 +57,6 @@ def build_api(target: Target, lenient: bool | None) -> tuple[Api | None, Diagnos
         return None, diagnostics
     # Normalising goes on after rule breaches so that one run reports them all.
     cancel = target.vendor.cancel if target.vendor else None
-    api = normalise(files, target.name, diagnostics, cancel)
+    api_key_header = target.vendor.api_key_header if target.vendor else None
+    api = normalise(files, target.name, diagnostics, cancel, api_key_header)
     return (None if diagnostics.has_errors else api), diagnostics

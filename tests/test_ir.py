@@ -227,7 +227,11 @@ class TestSecurity:
         agno = vendor_api("agno")
         assert agno.operations[0].security.alternatives == (("HTTPBearer",),)  # operation-level over global []
         skyvern = vendor_api("skyvern")
-        assert not skyvern.operations[0].security.required  # security: []
+        # The spec says `security: []`; the configuration declares the x-api-key header it omits.
+        assert skyvern.operations[0].security.alternatives == (("apiKeyHeader",),)
+        scheme = skyvern.scheme("apiKeyHeader")
+        assert scheme is not None and (scheme.declared_by, scheme.parameter_name) == ("config", "x-api-key")
+        assert vendor_api("langsmith").operations[0].security.required
 
     def test_operation_security_empty_list_means_none(self, tmp_path: Path) -> None:
         api = api_from(

@@ -295,6 +295,7 @@ class SecurityScheme:
     parameter_name: str | None = None
     bearer_format: str | None = None
     description: str | None = None
+    declared_by: Literal["spec", "config"] = "spec"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,9 +42,32 @@ def normalise(
     name: str,
     diagnostics: Diagnostics,
     cancel: CancelConfig | None = None,
+    api_key_header: str | None = None,
 ) -> Api:
-    """Build the IR of one spec. Problems go to ``diagnostics``; the result is always complete."""
-    return _Normaliser(files, diagnostics).api(name, cancel)
+    """Build the IR of one spec. Problems go to ``diagnostics``; the result is always complete.
+
+    ``api_key_header`` declares an API key the vendor requires but its spec omits:
+    it becomes a security scheme required by every operation that declares none.
+    """
+    api = _Normaliser(files, diagnostics).api(name, cancel)
+    return _with_api_key_header(api, api_key_header) if api_key_header else api
+
+
+def _with_api_key_header(api: Api, header: str) -> Api:
+    taken = {s.name for s in api.security_schemes}
+    name = next(n for n in ("apiKeyHeader", *(f"apiKeyHeader{i}" for i in range(2, 100))) if n not in taken)
+    scheme = SecurityScheme(
+        name=name,
+        kind=SchemeKind.API_KEY,
+        location=ParameterLocation.HEADER,
+        parameter_name=header,
+        description="declared in the generator's configuration: the vendor requires it, its spec omits it",
+        declared_by="config",
+    )
+    operations = tuple(
+        op if op.security.required else replace(op, security=Security(alternatives=((name,),))) for op in api.operations
+    )
+    return replace(api, operations=operations, security_schemes=(*api.security_schemes, scheme))
 
 
 class _Normaliser:
