@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,10 @@ def vendor_api(name: str) -> Api:
     api, found = build_api(Target(vendor.name, vendor.spec, vendor.spec_display, vendor), None)
     assert api is not None, [str(p) for p in found.problems]
     return api
+
+
+GENERATED_CLIENTS = ROOT / "generated" / "clients"
+# The generated client packages import as their users would install them.
+for _client_dir in sorted(GENERATED_CLIENTS.glob("*")):
+    if _client_dir.is_dir() and str(_client_dir) not in sys.path:
+        sys.path.insert(0, str(_client_dir))

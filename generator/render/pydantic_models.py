@@ -5,7 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, TargetPydanticVersion, generate
+from datamodel_code_generator.enums import DataModelType, StrictTypes
 from datamodel_code_generator.format import Formatter
 
 from generator.render.model_bridge import Side
@@ -37,12 +38,14 @@ def generate_models(document: dict[str, Any], side: Side, package: str) -> str |
             use_double_quotes=True,
             use_schema_description=True,
             use_field_description=True,
-            enum_field_as_literal="all",
+            enum_field_as_literal=LiteralType.All,
             snake_case_field=True,
             allow_population_by_field_name=True,
+            collapse_root_models=True,
+            target_pydantic_version=TargetPydanticVersion.V2_14,
             generate_schema_validators=True,
             use_missing_sentinel=request,
-            strict_types=["str", "int", "float", "bool"] if request else None,
+            strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool] if request else None,
             base_class=f"{package}._base.{'RequestModel' if request else 'ResponseModel'}",
         )
     if not isinstance(code, str):

@@ -9,7 +9,7 @@ from agno_client._base import ResponseModel
 
 class BadRequestResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """
@@ -20,7 +20,7 @@ class BadRequestResponse(ResponseModel):
 
 class UnauthenticatedResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """
@@ -31,7 +31,7 @@ class UnauthenticatedResponse(ResponseModel):
 
 class NotFoundResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """
@@ -42,7 +42,7 @@ class NotFoundResponse(ResponseModel):
 
 class ValidationErrorResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """
@@ -53,7 +53,7 @@ class ValidationErrorResponse(ResponseModel):
 
 class InternalServerErrorResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """

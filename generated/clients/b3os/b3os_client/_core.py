@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import MISSING, BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
-from pydantic.experimental.missing_sentinel import MISSING
 
 from b3os_client import errors
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field
 
 from b3os_client._base import ResponseModel
 
@@ -15,7 +15,7 @@ class ErrorResponse(ResponseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: int | None = None
     details: list[Any] | None = None
@@ -23,13 +23,9 @@ class ErrorResponse(ResponseModel):
     request_id: Annotated[str | None, Field(alias="requestId")] = None
 
 
-class RunStatus(RootModel[Literal["running", "waiting", "success", "failure", "cancelled"] | str]):
-    root: Literal["running", "waiting", "success", "failure", "cancelled"] | str
-
-
 class SimulationFork(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     chain_id: Annotated[int | None, Field(alias="chainId")] = None
     fork_id: Annotated[str | None, Field(alias="forkId")] = None
@@ -38,7 +34,7 @@ class SimulationFork(ResponseModel):
 
 class InputSchemaField(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     description: str | None = None
     key: str | None = None
@@ -55,7 +51,7 @@ class WorkflowDefinition(ResponseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     block_expansions: Annotated[dict[str, Any] | None, Field(alias="blockExpansions")] = None
     """
@@ -67,7 +63,7 @@ class WorkflowDefinition(ResponseModel):
 
 class Run(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     execution_state: Annotated[dict[str, Any] | None, Field(alias="executionState")] = None
     finished_at: Annotated[str | None, Field(alias="finishedAt")] = None
@@ -80,7 +76,7 @@ class Run(ResponseModel):
     simulation_mode: Annotated[str | None, Field(alias="simulationMode")] = None
     source_run_id: Annotated[str | None, Field(alias="sourceRunId")] = None
     started_at: Annotated[str | None, Field(alias="startedAt")] = None
-    status: RunStatus | None = None
+    status: Literal["running", "waiting", "success", "failure", "cancelled"] | str | None = None
     total_cu: Annotated[float | None, Field(alias="totalCu")] = None
     trigger_source: Annotated[str | None, Field(alias="triggerSource")] = None
     triggered_by: Annotated[str | None, Field(alias="triggeredBy")] = None
@@ -95,7 +91,7 @@ class CancelRunResponse(ResponseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     code: int | None = None
     data: Run | None = None

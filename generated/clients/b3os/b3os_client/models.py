@@ -8,7 +8,6 @@ from b3os_client._response_models import (
     ErrorResponse,
     InputSchemaField,
     Run,
-    RunStatus,
     SimulationFork,
     WorkflowDefinition,
 )
@@ -18,7 +17,6 @@ __all__ = [
     "ErrorResponse",
     "InputSchemaField",
     "Run",
-    "RunStatus",
     "SimulationFork",
     "WorkflowDefinition",
 ]

@@ -9,5 +9,5 @@ from cargo_client._base import ResponseModel
 
 class PostOrchestrationRunsCancelResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, cast
 
 import httpx
-from pydantic.experimental.missing_sentinel import MISSING
+from pydantic import MISSING
 
 from cargo_client import _core, models
 from cargo_client._core import Retry

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping as _Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictStr, model_validator
-from pydantic.experimental.missing_sentinel import MISSING
+from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel, StrictStr, model_validator
 
 from langsmith_client._base import RequestModel
 

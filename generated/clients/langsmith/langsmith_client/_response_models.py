@@ -13,7 +13,7 @@ class ErrorResponse(ResponseModel):
     """
 
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: str
     """

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, Literal, cast
 
 import httpx
-from pydantic.experimental.missing_sentinel import MISSING
+from pydantic import MISSING
 
 from langsmith_client import _core, models
 from langsmith_client._core import Retry

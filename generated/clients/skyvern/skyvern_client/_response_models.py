@@ -11,7 +11,7 @@ from skyvern_client._base import ResponseModel
 
 class BulkCancelRunsResponse(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     cancelled: list[str]
     """
@@ -25,7 +25,7 @@ class BulkCancelRunsResponse(ResponseModel):
 
 class ValidationError(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     loc: list[str | int]
     msg: str
@@ -36,6 +36,6 @@ class ValidationError(ResponseModel):
 
 class HTTPValidationError(ResponseModel):
     model_config = ConfigDict(
-        populate_by_name=True,
+        validate_by_name=True,
     )
     detail: list[ValidationError] | None = None

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, cast
 
 import httpx
-from pydantic.experimental.missing_sentinel import MISSING
+from pydantic import MISSING
 
 from skyvern_client import _core, models
 from skyvern_client._core import Retry
