@@ -205,7 +205,8 @@ class _Builder:
             if isinstance(extra, dict) and draw(st.booleans()):
                 result["more"] = draw(builder.near(extra, depth + 1))
             if draw(builder.noisy()):
-                result[draw(st.sampled_from(["extra", "Status", "run_id"]))] = draw(WILD)
+                # Stray keys, including Python spellings of wire names that a model must not take.
+                result[draw(st.sampled_from(["extra", "Status", "run_id", "workflow_uuid", "record_id"]))] = draw(WILD)
             return result
 
         return build()

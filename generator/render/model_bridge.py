@@ -160,7 +160,9 @@ class _Emitter:
         out = self._core(schema, context)
         if schema.description:
             out["description"] = schema.description
-        if schema.default is not None:
+        if schema.default is not None and self.side is Side.RESPONSE:
+            # A request leaves defaults out (the server applies them); a model default
+            # would also make the field accept null.
             out["default"] = schema.default.value
         if schema.const is not None:
             out["const"] = schema.const.value

@@ -197,9 +197,10 @@ def _operation(
         arguments.append({"name": "body", "annotation": f"models.{model} | None", "default": "None"})
         arguments.extend({"name": f["name"], "annotation": f["annotation"], "default": "MISSING"} for f in fields)
     success, failures, returns = _answers(op, plan, exports)
+    method_name = unique(snake_name(op.operation_id, "call"), method_names)
     return {
-        "method_name": unique(snake_name(op.operation_id, "call"), method_names),
-        "constant": snake_name(op.operation_id, "call").upper(),
+        "method_name": method_name,
+        "constant": method_name.upper(),
         "http_method": op.method,
         "path": op.path,
         "doc": _doc(op, body is not None),
