@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", parents=[mode], help="generate everything the configuration lists")
     generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
-    generate.add_argument("--quiet", action="store_true", help="print only problems")
+    generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     generate.set_defaults(run=_run_generate)
     return parser  # fmt: skip
 

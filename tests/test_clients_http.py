@@ -379,3 +379,11 @@ def test_body_and_keyword_arguments_together_are_refused() -> None:
     body = skyvern_client.models.BulkCancelRunsRequest(run_ids=["a"])
     with pytest.raises(TypeError, match="either as body= or as keyword arguments"):
         skyvern(Recorder(answer(200, {}))).bulk_cancel_runs_v1_runs_cancel_post(body=body, run_ids=["b"])
+
+
+def test_sync_client_is_a_context_manager_that_closes() -> None:
+    recorder = Recorder(answer(200, {}))
+    with agno_client.Client(base_url="http://a", transport=recorder.transport()) as client:
+        assert client.cancel_workflow_run(workflow_id="w", run_id="r") == {}
+    assert client._http.is_closed
+    assert "authorization" not in recorder.only.headers, "no token given, no header sent"
