@@ -30,12 +30,23 @@ from generator.ir.model import (
 )
 from generator.ir.values import json_equal, json_type
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_DATE_TIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)",
-    re.ASCII,
-)
+FORMAT_SYNTAX: dict[str, str] = {
+    "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "date": r"([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    # RFC 3339 section 5.6; leap seconds are not accepted, as most validators do.
+    "date-time": (
+        r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?"
+        r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+    ),
+}
+"""The syntax of each asserted format, as a regular expression to match whole strings.
+
+Dates must also exist in the calendar, which a pattern cannot say.
+"""
+
+_UUID = re.compile(FORMAT_SYNTAX["uuid"])
+_DATE = re.compile(FORMAT_SYNTAX["date"])
+_DATE_TIME = re.compile(FORMAT_SYNTAX["date-time"])
 
 
 def _valid_date(year: str, month: str, day: str) -> bool:
@@ -53,7 +64,6 @@ def _is_date(text: str) -> bool:
 
 
 def _is_date_time(text: str) -> bool:
-    # RFC 3339 section 5.6; leap seconds are not accepted, as most validators do.
     match = _DATE_TIME.fullmatch(text)
     return match is not None and _valid_date(*match.groups()[:3])
 

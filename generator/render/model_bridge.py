@@ -30,16 +30,13 @@ from generator.ir.model import (
     StringSchema,
     UnionSchema,
 )
+from generator.ir.validate import FORMAT_SYNTAX
 from generator.render.naming import class_name, unique
 
-# Python `re` patterns equivalent to the IR validator's format checks, for re.search.
-FORMAT_PATTERNS = {
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z",
-    "date": r"^\d{4}-\d{2}-\d{2}\Z",
-    "date-time": (r"^\d{4}-\d{2}-\d{2}[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)\Z"),
-}
-# Calendar validity (no 30 February) is not expressible in a pattern; the client
-# accepts such dates and the server decides. Noted in the README.
+# The IR validator's format syntax as patterns for re.search. Calendar validity
+# (no 30 February) is not expressible in a pattern: the model lets such a date
+# through and the server decides.
+FORMAT_PATTERNS = {name: rf"^(?:{syntax})\Z" for name, syntax in FORMAT_SYNTAX.items()}
 
 
 class Side(Enum):

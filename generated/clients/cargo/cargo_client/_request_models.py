@@ -19,7 +19,7 @@ class PostOrchestrationRunsCancelBodyUuids(RequestModel):
         StrictStr,
         Field(
             alias="workflowUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ]
     """
@@ -71,7 +71,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr,
         Field(
             alias="workflowUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ]
     """
@@ -93,7 +93,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr | MISSING,
         Field(
             alias="releaseUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ] = MISSING
     """
@@ -103,7 +103,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr | MISSING,
         Field(
             alias="batchUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ] = MISSING
     """
@@ -113,7 +113,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr | MISSING,
         Field(
             alias="parentBatchUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ] = MISSING
     """
@@ -123,7 +123,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr | MISSING,
         Field(
             alias="parentUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ] = MISSING
     """
@@ -133,7 +133,7 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
         StrictStr | MISSING,
         Field(
             alias="parentNodeUuid",
-            pattern="^(?=[\\s\\S]*?(?:^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
+            pattern="^(?=[\\s\\S]*?(?:^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z))(?=[\\s\\S]*?(?:^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$))",
         ),
     ] = MISSING
     """

@@ -56,7 +56,7 @@ class RunId(RootModel[StrictStr]):
         regex_engine="python-re",
     )
     root: Annotated[
-        StrictStr, Field(pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z")
+        StrictStr, Field(pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z")
     ]
 
 
@@ -80,7 +80,7 @@ class RunsCancel(_JsonSchemaRuntimeValidationBase, RequestModel):
     """
     thread_id: Annotated[
         StrictStr | MISSING,
-        Field(pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z"),
+        Field(pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z"),
     ] = MISSING
     """
     The ID of the thread containing runs to cancel.
