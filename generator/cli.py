@@ -127,7 +127,7 @@ def _run_ir(args: argparse.Namespace) -> int:
 
 def _run_generate(args: argparse.Namespace) -> int:
     from generator.load.problem import Diagnostics
-    from generator.output import check_output, write_output
+    from generator.output import areas_of, check_output, write_output
     from generator.pipeline import build_api, config_or_none, resolve_targets
     from generator.render import ir_json, python_client
 
@@ -158,8 +158,9 @@ def _run_generate(args: argparse.Namespace) -> int:
         print("generation failed: nothing was written", file=sys.stderr)
         return EXIT_INPUT
     meta = {"generator": __version__}
+    areas = areas_of(files) if args.vendor else None
     if args.check:
-        diffs = check_output(config.output, files, meta) if not args.vendor else []
+        diffs = check_output(config.output, files, meta, areas)
         for diff in diffs:
             sys.stdout.write(diff)
         if diffs:
@@ -168,7 +169,7 @@ def _run_generate(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{config.output} is up to date")
         return EXIT_OK
-    report = write_output(config.output, files, meta)
+    report = write_output(config.output, files, meta, areas)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(

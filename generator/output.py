@@ -39,8 +39,26 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, object]) -> WriteReport:
-    """Make ``root`` hold ``files``: changed files replaced atomically, stale ones removed."""
+def areas_of(files: Mapping[str, bytes]) -> set[str]:
+    """The areas (first two path segments) a set of rendered files occupies.
+
+    A run limited to some vendors owns only their areas: files elsewhere are
+    neither checked nor removed, and keep their manifest entries.
+    """
+    return {"/".join(PurePosixPath(p).parts[:2]) for p in files}
+
+
+def _in(areas: set[str] | None, path: str) -> bool:
+    return areas is None or "/".join(PurePosixPath(path).parts[:2]) in areas
+
+
+def write_output(
+    root: Path, files: Mapping[str, bytes], meta: Mapping[str, object], areas: set[str] | None = None
+) -> WriteReport:
+    """Make ``root`` hold ``files``: changed files replaced atomically, stale ones removed.
+
+    With ``areas``, only files inside them are managed (see :func:`areas_of`).
+    """
     plan = {str(safe_relative(p)): data for p, data in files.items()}
     report = WriteReport()
     previous = _read_manifest(root)
@@ -51,24 +69,29 @@ def write_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, obje
             continue
         _atomic_write(target, plan[relative])
         report.written.append(relative)
-    for relative in sorted(set(previous) - set(plan)):
+    for relative in sorted(p for p in set(previous) - set(plan) if _in(areas, p)):
         stale = root / safe_relative(relative)
         if stale.is_file():
             stale.unlink()
             report.removed.append(relative)
             _prune_empty_dirs(stale.parent, root)
-    manifest = _manifest_bytes(plan, meta)
+    kept = {p: h for p, h in previous.items() if not _in(areas, p)}
+    manifest = _manifest_bytes(plan, meta, kept)
     manifest_path = root / MANIFEST
     if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
         _atomic_write(manifest_path, manifest)
     return report
 
 
-def check_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, object]) -> list[str]:
+def check_output(
+    root: Path, files: Mapping[str, bytes], meta: Mapping[str, object], areas: set[str] | None = None
+) -> list[str]:
     """Differences between ``root`` and what would be written, as unified diffs (empty when fresh)."""
     plan = {str(safe_relative(p)): data for p, data in files.items()}
-    plan[MANIFEST] = _manifest_bytes(plan, meta)
-    stale = set(_read_manifest(root)) - set(plan)
+    previous = _read_manifest(root)
+    if areas is None:
+        plan[MANIFEST] = _manifest_bytes(plan, meta)
+    stale = {p for p in set(previous) - set(plan) if _in(areas, p)}
     diffs = []
     for relative in sorted(plan):
         target = root / relative
@@ -86,8 +109,11 @@ def check_output(root: Path, files: Mapping[str, bytes], meta: Mapping[str, obje
     return diffs
 
 
-def _manifest_bytes(plan: Mapping[str, bytes], meta: Mapping[str, object]) -> bytes:
-    files = {p: hashlib.sha256(plan[p]).hexdigest() for p in sorted(plan) if p != MANIFEST}
+def _manifest_bytes(
+    plan: Mapping[str, bytes], meta: Mapping[str, object], kept: Mapping[str, str] | None = None
+) -> bytes:
+    files = {**(kept or {}), **{p: hashlib.sha256(plan[p]).hexdigest() for p in plan if p != MANIFEST}}
+    files = dict(sorted(files.items()))
     return (json.dumps({**meta, "files": files}, indent=2, sort_keys=True) + "\n").encode()
 
 
