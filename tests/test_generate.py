@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -44,10 +45,9 @@ def test_vendor_limited_run_leaves_other_vendors_alone(project: Path) -> None:
     assert sorted(p.relative_to(output) for p in output.rglob("*") if p.is_file()) == everything
     assert main(["--config", config, "generate", "--check", "--quiet"]) == 0, "the manifest still lists every vendor"
     stale = output / "clients" / "agno" / "agno_client" / "old.py"
-    manifest = (output / ".manifest.json").read_text()
-    (output / ".manifest.json").write_text(
-        manifest.replace('"files": {', '"files": {"clients/agno/agno_client/old.py": "x", ')
-    )
+    manifest = json.loads((output / ".manifest.json").read_text())
+    manifest["files"]["clients/agno/agno_client/old.py"] = "0" * 64  # as if an earlier run had made it
+    (output / ".manifest.json").write_text(json.dumps(manifest))
     stale.write_text("")
     assert main(["--config", config, "generate", "--vendor", "agno", "--check", "--quiet"]) == 1
     assert main(["--config", config, "generate", "--vendor", "agno", "--quiet"]) == 0
