@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from generator.ir.model import CancelRole, InputLocation
+from generator.ir.model import CancelOutcome, CancelRole, InputLocation
 from generator.load import pointer as jp
 from generator.load.problem import Diagnostics, Location
 from generator.load.source import SourceFile, read_source
@@ -16,6 +16,7 @@ from generator.load.source import SourceFile, read_source
 DEFAULT_CONFIG = Path("generator.yaml")
 
 _NAME = r"^[a-z][a-z0-9_]*$"
+_STATUS = {"type": "integer", "minimum": 400, "maximum": 599}
 _CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["vendors"],
@@ -40,6 +41,20 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                         "additionalProperties": False,
                         "properties": {
                             "operation": {"type": "string", "minLength": 1},
+                            "outcome": {
+                                "type": "object",
+                                "required": ["cancellable", "cancelled_status"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "cancellable": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                                    "cancelled_status": {"type": "string"},
+                                    "unknown": {"oneOf": [{"enum": ["failed", "ignore"]}, _STATUS]},
+                                    "finished": {"oneOf": [{"enum": ["failed", "ignore"]}, _STATUS]},
+                                    "cancelled_list": {"type": "string"},
+                                    "failed_list": {"type": "string"},
+                                    "run_property": {"type": "string"},
+                                },
+                            },
                             "inputs": {
                                 "type": "array",
                                 "items": {
@@ -81,6 +96,7 @@ class CancelConfig:
     operation: str
     inputs: tuple[CancelInputConfig, ...]
     declared_at: Location
+    outcome: CancelOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -140,8 +156,22 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> V
             )
             for index, item in enumerate(raw["cancel"]["inputs"])
         )
+        outcome = raw["cancel"].get("outcome")
         cancel = CancelConfig(
-            operation=raw["cancel"]["operation"], inputs=inputs, declared_at=source.locate(jp.join(at, "operation"))
+            operation=raw["cancel"]["operation"],
+            inputs=inputs,
+            declared_at=source.locate(jp.join(at, "operation")),
+            outcome=None
+            if outcome is None
+            else CancelOutcome(
+                cancellable=tuple(outcome["cancellable"]),
+                cancelled_status=outcome["cancelled_status"],
+                unknown=outcome.get("unknown", "ignore"),
+                finished=outcome.get("finished", "ignore"),
+                cancelled_list=outcome.get("cancelled_list"),
+                failed_list=outcome.get("failed_list"),
+                run_property=outcome.get("run_property"),
+            ),
         )
     return VendorConfig(
         name=name,

@@ -290,3 +290,26 @@ def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"{spec}:3: error: YAML syntax error: did not find expected node content (column 1)"
     ]
+
+
+def test_cancel_outcome_must_match_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "spec.yaml", OK_OPERATION + "components:\n  schemas:\n    Body: {type: object}\n")
+    config = write(
+        tmp_path,
+        "gen.yaml",
+        """\
+        vendors:
+          acme:
+            spec: spec.yaml
+            cancel:
+              operation: cancel
+              inputs: []
+              outcome: {cancellable: [running], cancelled_status: cancelled, unknown: 404, failed_list: failed}
+        """,
+    )
+    code, _, err = run(["--config", str(config), "validate"], capsys)
+    assert code == 2
+    assert error_lines(err) == [
+        f"{config}:5: error: cancel outcome status 404 is not a documented response [#/vendors/acme/cancel/operation]",
+        f"{config}:5: error: cancel outcome property 'failed' is not in the 2xx answer [#/vendors/acme/cancel/operation]",
+    ]

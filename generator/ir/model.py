@@ -378,11 +378,29 @@ class CancelInput:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CancelOutcome:
+    """What the vendor does with each run a cancel names, as its docs describe.
+
+    ``unknown`` and ``finished`` are an HTTP status (the whole call fails),
+    ``"failed"`` (the run is listed in ``failed_list``) or ``"ignore"``.
+    """
+
+    cancellable: tuple[str, ...]
+    cancelled_status: str
+    unknown: int | Literal["failed", "ignore"] = "ignore"
+    finished: int | Literal["failed", "ignore"] = "ignore"
+    cancelled_list: str | None = None
+    failed_list: str | None = None
+    run_property: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CancelBinding:
-    """Which operation cancels runs and what each of its inputs means."""
+    """Which operation cancels runs, what each of its inputs means, and what a cancel does."""
 
     operation_id: str
     inputs: tuple[CancelInput, ...]
+    outcome: CancelOutcome | None = None
 
     def of_role(self, role: CancelRole) -> tuple[CancelInput, ...]:
         """The inputs playing ``role``."""

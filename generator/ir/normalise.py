@@ -389,7 +389,26 @@ def _bind_cancel(api: Api, config: CancelConfig, diagnostics: Diagnostics) -> Ca
         inputs.append(
             CancelInput(role=declared.role, location=declared.location, name=declared.name, label=declared.label)
         )
-    return CancelBinding(operation_id=operation.operation_id, inputs=tuple(inputs))
+    if config.outcome is not None:
+        _check_outcome(api, operation, config, diagnostics)
+    return CancelBinding(operation_id=operation.operation_id, inputs=tuple(inputs), outcome=config.outcome)
+
+
+def _check_outcome(api: Api, operation: Operation, config: CancelConfig, diagnostics: Diagnostics) -> None:
+    """The statuses and response properties an outcome names must be in the spec."""
+    outcome = config.outcome
+    assert outcome is not None
+    documented = {r.status for r in operation.responses}
+    for case in (outcome.unknown, outcome.finished):
+        if isinstance(case, int) and str(case) not in documented:
+            diagnostics.error(config.declared_at, f"cancel outcome status {case} is not a documented response")
+    answered: set[str] = set()
+    for response in operation.responses:
+        if response.is_success and response.schema is not None:
+            answered |= _body_property_names(api, response.schema)
+    for name in (outcome.cancelled_list, outcome.failed_list, outcome.run_property):
+        if name is not None and name not in answered:
+            diagnostics.error(config.declared_at, f"cancel outcome property {name!r} is not in the 2xx answer")
 
 
 def _find_operation(api: Api, key: str) -> Operation | None:
