@@ -1,0 +1,79 @@
+"""The models part of a generated package (clients and servers share it).
+
+Runs the bridge and datamodel-code-generator once per API and says which
+classes each module exports under which public name.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from generator.ir.model import Api
+from generator.render.environment import render_template
+from generator.render.model_bridge import ModelPlan, Side, plan_models
+from generator.render.naming import unique
+from generator.render.pydantic_models import generate_models
+
+
+@dataclass(frozen=True)
+class Exports:
+    """Public model names: generated class name -> name in ``models``."""
+
+    requests: dict[str, str]
+    responses: dict[str, str]
+    named: dict[str, str]  # named schema -> generated class name
+
+    def response_name(self, cls: str) -> str:
+        """The public name of a class used in answers."""
+        return self.responses.get(cls) or self.requests[cls]
+
+
+@dataclass(frozen=True)
+class ModelPackage:
+    """The model files of one package and what they export."""
+
+    files: dict[str, str]
+    plan: ModelPlan
+    exports: Exports
+
+
+def model_package(api: Api, package: str) -> ModelPackage:
+    """``_base.py``, ``_request_models.py``, ``_response_models.py`` and ``models.py`` for ``package``."""
+    plan = plan_models(api)
+    request_code = generate_models(plan.requests, Side.REQUEST, package)
+    response_code = generate_models(plan.responses, Side.RESPONSE, package)
+    exports = _exports(request_code, response_code, plan.named_class)
+    context = {
+        "package": package,
+        "exports": [
+            ("_request_models", sorted(exports.requests.items())),
+            ("_response_models", sorted(exports.responses.items())),
+        ],
+        "all_names": sorted([*exports.requests.values(), *exports.responses.values()]),
+    }
+    files = {
+        f"{package}/_base.py": render_template("models/_base.py.j2", context),
+        f"{package}/models.py": render_template("models/models.py.j2", context),
+    }
+    if request_code is not None:
+        files[f"{package}/_request_models.py"] = request_code
+    if response_code is not None:
+        files[f"{package}/_response_models.py"] = response_code
+    return ModelPackage(files, plan, exports)
+
+
+def _classes(code: str | None) -> list[str]:
+    if code is None:
+        return []
+    return [n.name for n in ast.parse(code).body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
+
+
+def _exports(request_code: str | None, response_code: str | None, named: dict[str, str]) -> Exports:
+    taken: set[str] = set()
+    requests = {name: unique(name, taken) for name in _classes(request_code)}
+    # A response class named like a request class is exported with a suffix.
+    responses = {
+        name: unique(name if name not in taken else f"{name}Response", taken) for name in _classes(response_code)
+    }
+    return Exports(requests, responses, named)
