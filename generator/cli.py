@@ -129,7 +129,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     from generator.load.problem import Diagnostics
     from generator.output import areas_of, check_output, write_output
     from generator.pipeline import build_api, config_or_none, resolve_targets
-    from generator.render import ir_json, python_client
+    from generator.render import fastapi_server, ir_json, python_client
 
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -153,6 +153,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             continue
         files.update(ir_json.render(api))
         files.update(python_client.render(api))
+        files.update(fastapi_server.render(api))
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)

@@ -53,13 +53,17 @@ def unique(name: str, taken: set[str]) -> str:
 
 
 def python_literal(value: Any) -> str:
-    """Python source for a JSON value (strings via ``repr``, so quotes and newlines stay inert)."""
+    """Python source for a JSON value or a tuple of them (strings via ``repr``: quotes and newlines stay inert)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        items = [python_literal(v) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{python_literal(str(k))}: {python_literal(v)}" for k, v in value.items()) + "}"
+        keys = [python_literal(k if isinstance(k, (int, str)) and not isinstance(k, bool) else str(k)) for k in value]
+        return "{" + ", ".join(f"{k}: {python_literal(v)}" for k, v in zip(keys, value.values(), strict=True)) + "}"
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
