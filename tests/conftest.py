@@ -43,7 +43,8 @@ def vendor_api(name: str) -> Api:
 
 
 GENERATED_CLIENTS = ROOT / "generated" / "clients"
-# The generated client packages import as their users would install them.
-for _client_dir in sorted(GENERATED_CLIENTS.glob("*")):
-    if _client_dir.is_dir() and str(_client_dir) not in sys.path:
-        sys.path.insert(0, str(_client_dir))
+GENERATED_SERVERS = ROOT / "generated" / "servers"
+# The generated packages import as their users would install them.
+for _package_dir in sorted([*GENERATED_CLIENTS.glob("*"), *GENERATED_SERVERS.glob("*")]):
+    if _package_dir.is_dir() and str(_package_dir) not in sys.path:
+        sys.path.insert(0, str(_package_dir))
