@@ -32,10 +32,12 @@ def cargo_live() -> Iterator[tuple[cargo_client.Client, cargo_server.RunStore]]:
     store.add("r2", "pending", workflowUuid=V4, recordId="rec-2")
     store.add("r3", "success", workflowUuid=V4, recordId="rec-1")
     store.add("r4", "running", workflowUuid=W4, recordId="rec-1")
-    with serve(cargo_server.create_app(store=store, credentials={"good"})) as url:
-        # The vendor's own base URL has a /v1 path; the mock serves under it too.
-        with cargo_client.Client(base_url=url + "/v1", token="good") as client:
-            yield client, store
+    # The vendor's own base URL has a /v1 path; the mock serves under it too.
+    with (
+        serve(cargo_server.create_app(store=store, credentials={"good"})) as url,
+        cargo_client.Client(base_url=url + "/v1", token="good") as client,
+    ):
+        yield client, store
 
 
 def test_cargo_by_ids(cargo_live: tuple[cargo_client.Client, cargo_server.RunStore]) -> None:
@@ -72,9 +74,11 @@ def skyvern_live() -> Iterator[tuple[skyvern_client.Client, skyvern_server.RunSt
     store.add("wr_1", "running")
     store.add("wr_2", "queued")
     store.add("wr_3", "completed")
-    with serve(skyvern_server.create_app(store=store)) as url:
-        with skyvern_client.Client(base_url=url, api_key="k") as client:
-            yield client, store, url
+    with (
+        serve(skyvern_server.create_app(store=store)) as url,
+        skyvern_client.Client(base_url=url, api_key="k") as client,
+    ):
+        yield client, store, url
 
 
 def test_skyvern_cancelled_and_failed_lists(skyvern_live: tuple[Any, skyvern_server.RunStore, str]) -> None:
@@ -134,9 +138,11 @@ def langsmith_live() -> Iterator[tuple[langsmith_client.Client, langsmith_server
     store = langsmith_server.RunStore()
     store.add(V4, "running", thread_id=T4)
     store.add(W4, "pending", thread_id=T4)
-    with serve(langsmith_server.create_app(store=store, credentials={"key"})) as url:
-        with langsmith_client.Client(base_url=url, api_key="key") as client:
-            yield client, store, url
+    with (
+        serve(langsmith_server.create_app(store=store, credentials={"key"})) as url,
+        langsmith_client.Client(base_url=url, api_key="key") as client,
+    ):
+        yield client, store, url
 
 
 def test_langsmith_by_ids_204(langsmith_live: tuple[langsmith_client.Client, Any, str]) -> None:

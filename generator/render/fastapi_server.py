@@ -77,7 +77,7 @@ def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
         "validation_status": validation_status,
         "error_shapes": error_shapes,
         "default_error_shape": default_shape,
-        "openapi_json": json.dumps(to_openapi(api), sort_keys=True, separators=(",", ":")),
+        "openapi_json": json.dumps(to_openapi(api), separators=(",", ":")),
         "uses_models": "models." in signatures,
         "uses_literal": "Literal[" in signatures,
         "typing_names": ["Any"] + (["Literal"] if "Literal[" in signatures else []),

@@ -19,9 +19,11 @@ from generator.ir.model import (
     NumberSchema,
     ObjectSchema,
     Operation,
+    Parameter,
     RefSchema,
     Schema,
     SchemeKind,
+    SecurityScheme,
     StringSchema,
     UnionSchema,
 )
@@ -35,16 +37,16 @@ def to_openapi(api: Api) -> dict[str, Any]:
         "paths": {},
     }
     if api.servers:
-        doc["servers"] = [{"url": s.url} for s in api.servers]
+        doc["servers"] = [
+            {"url": s.url, **({"description": s.description} if s.description else {})} for s in api.servers
+        ]
     for op in api.operations:
         doc["paths"].setdefault(op.path, {})[op.method.lower()] = _operation(op)
     components: dict[str, Any] = {}
     if api.schemas:
         components["schemas"] = {n.name: schema_json(n.schema) for n in api.schemas}
     if api.security_schemes:
-        components["securitySchemes"] = {
-            s.name: _scheme(s.kind, s.location, s.parameter_name) for s in api.security_schemes
-        }
+        components["securitySchemes"] = {s.name: _scheme(s) for s in api.security_schemes}
     if components:
         doc["components"] = components
     return doc
@@ -58,16 +60,17 @@ def _operation(op: Operation) -> dict[str, Any]:
         out["description"] = op.description
     if op.tags:
         out["tags"] = list(op.tags)
+    if op.deprecated:
+        out["deprecated"] = True
     if op.parameters:
-        out["parameters"] = [
-            {"name": p.name, "in": p.location.value, "required": p.required, "schema": schema_json(p.schema)}
-            for p in op.parameters
-        ]
+        out["parameters"] = [_parameter(p) for p in op.parameters]
     if op.body is not None:
         out["requestBody"] = {
             "required": op.body.required,
             "content": {op.body.media_type: {"schema": schema_json(op.body.schema)}},
         }
+        if op.body.description:
+            out["requestBody"]["description"] = op.body.description
     responses: dict[str, Any] = {}
     for response in op.responses:
         entry: dict[str, Any] = {"description": response.description}
@@ -79,16 +82,38 @@ def _operation(op: Operation) -> dict[str, Any]:
     return out
 
 
-def _scheme(kind: SchemeKind, location: Any, name: str | None) -> dict[str, Any]:
-    if kind is SchemeKind.HTTP_BEARER:
-        return {"type": "http", "scheme": "bearer"}
-    if kind is SchemeKind.HTTP_BASIC:
-        return {"type": "http", "scheme": "basic"}
-    if kind is SchemeKind.API_KEY:
-        return {"type": "apiKey", "in": location.value if location else "header", "name": name or ""}
-    if kind is SchemeKind.OAUTH2:
-        return {"type": "oauth2", "flows": {}}
-    return {"type": "openIdConnect", "openIdConnectUrl": ""}
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": parameter.name,
+        "in": parameter.location.value,
+        "required": parameter.required,
+        "schema": schema_json(parameter.schema),
+    }
+    if parameter.description:
+        out["description"] = parameter.description
+    if parameter.deprecated:
+        out["deprecated"] = True
+    return out
+
+
+def _scheme(scheme: SecurityScheme) -> dict[str, Any]:
+    out: dict[str, Any]
+    if scheme.kind is SchemeKind.HTTP_BEARER:
+        out = {"type": "http", "scheme": "bearer"}
+        if scheme.bearer_format:
+            out["bearerFormat"] = scheme.bearer_format
+    elif scheme.kind is SchemeKind.HTTP_BASIC:
+        out = {"type": "http", "scheme": "basic"}
+    elif scheme.kind is SchemeKind.API_KEY:
+        location = scheme.location.value if scheme.location else "header"
+        out = {"type": "apiKey", "in": location, "name": scheme.parameter_name or ""}
+    elif scheme.kind is SchemeKind.OAUTH2:
+        out = {"type": "oauth2", "flows": {}}
+    else:
+        out = {"type": "openIdConnect", "openIdConnectUrl": ""}
+    if scheme.description:
+        out["description"] = scheme.description
+    return out
 
 
 def schema_json(schema: Schema) -> Any:
@@ -97,6 +122,13 @@ def schema_json(schema: Schema) -> Any:
     for key, value in (("title", schema.title), ("description", schema.description)):
         if value:
             out[key] = value
+    for key, flag in (
+        ("deprecated", schema.deprecated),
+        ("readOnly", schema.read_only),
+        ("writeOnly", schema.write_only),
+    ):
+        if flag:
+            out[key] = True
     if schema.default is not None:
         out["default"] = schema.default.value
     if schema.const is not None:
