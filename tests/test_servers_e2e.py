@@ -118,6 +118,16 @@ def test_b3os_cancel_answers_the_run_in_its_envelope(b3os_live: tuple[b3os_clien
     assert store.status("run-1") == "cancelled"
 
 
+def test_b3os_missing_token_is_401_in_the_envelope(b3os_live: tuple[b3os_client.Client, Any]) -> None:
+    client, _ = b3os_live
+    url = str(client._http.base_url).rstrip("/")
+    with pytest.raises(b3os_client.errors.UnauthorizedError) as caught:
+        b3os_client.Client(base_url=url).cancel_run(id="run-1")
+    assert caught.value.status == 401
+    body = caught.value.response.json()
+    assert (body["code"], body["message"]) == (401, "missing credentials") and body["requestId"]
+
+
 @pytest.mark.parametrize(
     ("run_id", "error", "status"),
     [("run-2", b3os_client.errors.ConflictError, 409), ("nope", b3os_client.errors.NotFoundError, 404)],
