@@ -212,3 +212,69 @@ def test_custom_handler_gets_typed_inputs() -> None:
     with serve(langsmith_server.create_app(Mine())) as url:
         langsmith_client.Client(base_url=url, api_key="k").cancel_runs_post(status="all", action="rollback")
     assert seen == [("rollback", "RunsCancel", "all")]
+
+
+# --- Every documented error status, raised by a handler, arrives as the client's typed error ------
+
+CLIENTS: dict[str, Any] = {
+    "cargo": lambda url: cargo_client.Client(base_url=url + "/v1", token="t").post_orchestration_runs_cancel(
+        workflow_uuid=V4, uuids=[]
+    ),
+    "skyvern": lambda url: skyvern_client.Client(base_url=url, api_key="t").bulk_cancel_runs_v1_runs_cancel_post(
+        run_ids=[]
+    ),
+    "b3os": lambda url: b3os_client.Client(base_url=url, token="t").cancel_run(id="r"),
+    "langsmith": lambda url: langsmith_client.Client(base_url=url, api_key="t").cancel_runs_post(status="all"),
+    "agno": lambda url: agno_client.Client(base_url=url, token="t").cancel_workflow_run(workflow_id="w", run_id="r"),
+}
+SERVERS: dict[str, Any] = {
+    "cargo": cargo_server,
+    "skyvern": skyvern_server,
+    "b3os": b3os_server,
+    "langsmith": langsmith_server,
+    "agno": agno_server,
+}
+ERROR_MODULES: dict[str, Any] = {
+    "cargo": cargo_client.errors,
+    "skyvern": skyvern_client.errors,
+    "b3os": b3os_client.errors,
+    "langsmith": langsmith_client.errors,
+    "agno": agno_client.errors,
+}
+
+
+def _documented_errors() -> list[Any]:
+    from tests.conftest import vendor_api
+
+    cases = []
+    for vendor in CLIENTS:
+        op = vendor_api(vendor).operations[0]
+        for response in op.responses:
+            if not response.is_success:
+                cases.append(
+                    pytest.param(
+                        vendor, int(response.status), response.schema is not None, id=f"{vendor}-{response.status}"
+                    )
+                )
+    return cases
+
+
+@pytest.mark.parametrize(("vendor", "status", "has_model"), _documented_errors())
+def test_documented_error_statuses_cross_the_wire_typed(vendor: str, status: int, has_model: bool) -> None:
+    server = SERVERS[vendor]
+
+    class Failing:
+        def __getattr__(self, name: str) -> Any:
+            async def fail(**_: Any) -> None:
+                raise server.Problem(status, "boom")
+
+            return fail
+
+    errors = ERROR_MODULES[vendor]
+    with serve(server.create_app(Failing())) as url, pytest.raises(errors.ApiError) as caught:
+        CLIENTS[vendor](url)
+    assert caught.value.status == status
+    assert type(caught.value) is errors.error_class(status)
+    assert "(documented)" in str(caught.value)
+    if has_model:
+        assert caught.value.parsed is not None, "the body the stub wrote matches the vendor's error model"
