@@ -44,6 +44,7 @@ def render(api: Api) -> dict[str, bytes]:
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/py.typed": "",
+        f"{package}/openapi.json": json.dumps(to_openapi(api), indent=2, ensure_ascii=False) + "\n",
     }
     for module in ("__init__", "__main__", "app", "handler", "reference"):
         files[f"{package}/{module}.py"] = render_template(f"{TEMPLATE_DIR}/{module}.py.j2", context)
@@ -77,7 +78,6 @@ def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
         "validation_status": validation_status,
         "error_shapes": error_shapes,
         "default_error_shape": default_shape,
-        "openapi_json": json.dumps(to_openapi(api), separators=(",", ":")),
         "uses_models": "models." in signatures,
         "uses_literal": "Literal[" in signatures,
         "typing_names": ["Any"] + (["Literal"] if "Literal[" in signatures else []),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection
+from importlib import resources
 from typing import Annotated, Any
 
 import pydantic
@@ -28,9 +29,8 @@ ERROR_SHAPES: dict[int, str] = {
     500: "detail-code",
 }
 DEFAULT_ERROR_SHAPE = "detail-code"
-SPEC: dict[str, Any] = json.loads(
-    '{"openapi":"3.1.0","info":{"title":"Agno AgentOS","version":"1.0.0"},"paths":{"/workflows/{workflow_id}/runs/{run_id}/cancel":{"post":{"operationId":"cancel_workflow_run","summary":"Cancel Workflow Run","description":"Cancel a currently executing workflow run, stopping all active steps and cleanup.\\n**Note:** Complex workflows with multiple parallel steps may take time to fully cancel.","tags":["Workflows"],"parameters":[{"name":"workflow_id","in":"path","required":true,"schema":{"type":"string","title":"Workflow Id"}},{"name":"run_id","in":"path","required":true,"schema":{"type":"string","title":"Run Id"}}],"responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{}}}},"400":{"description":"Bad Request","content":{"application/json":{"schema":{"$ref":"#/components/schemas/BadRequestResponse"}}}},"401":{"description":"Unauthorized","content":{"application/json":{"schema":{"$ref":"#/components/schemas/UnauthenticatedResponse"}}}},"404":{"description":"Workflow or run not found","content":{"application/json":{"schema":{"$ref":"#/components/schemas/NotFoundResponse"}}}},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ValidationErrorResponse"}}}},"500":{"description":"Failed to cancel workflow run","content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorResponse"}}}}},"security":[{"HTTPBearer":[]}]}}},"components":{"schemas":{"BadRequestResponse":{"type":"object","properties":{"detail":{"type":"string","title":"Detail","description":"Error detail message"},"error_code":{"type":["string","null"],"title":"Error Code","description":"Error code for categorization"}},"required":["detail"],"title":"BadRequestResponse"},"UnauthenticatedResponse":{"type":"object","properties":{"detail":{"type":"string","title":"Detail","description":"Error detail message"},"error_code":{"type":["string","null"],"title":"Error Code","description":"Error code for categorization"}},"required":["detail"],"title":"UnauthenticatedResponse"},"NotFoundResponse":{"type":"object","properties":{"detail":{"type":"string","title":"Detail","description":"Error detail message"},"error_code":{"type":["string","null"],"title":"Error Code","description":"Error code for categorization"}},"required":["detail"],"title":"NotFoundResponse"},"ValidationErrorResponse":{"type":"object","properties":{"detail":{"type":"string","title":"Detail","description":"Error detail message"},"error_code":{"type":["string","null"],"title":"Error Code","description":"Error code for categorization"}},"required":["detail"],"title":"ValidationErrorResponse"},"InternalServerErrorResponse":{"type":"object","properties":{"detail":{"type":"string","title":"Detail","description":"Error detail message"},"error_code":{"type":["string","null"],"title":"Error Code","description":"Error code for categorization"}},"required":["detail"],"title":"InternalServerErrorResponse"}},"securitySchemes":{"HTTPBearer":{"type":"http","scheme":"bearer"}}}}'
-)
+# The API this app serves, as OpenAPI (rendered from the same model as this code).
+SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 
 
 def _error_code(status: int) -> str:

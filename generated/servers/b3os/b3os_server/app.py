@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection
+from importlib import resources
 from typing import Annotated, Any
 
 import pydantic
@@ -22,9 +23,8 @@ VALIDATION_STATUS = 422
 # How each error status is written: the shape of the vendor's documented error body.
 ERROR_SHAPES: dict[int, str] = {404: "envelope", 409: "envelope"}
 DEFAULT_ERROR_SHAPE = "envelope"
-SPEC: dict[str, Any] = json.loads(
-    '{"openapi":"3.1.0","info":{"title":"B3OS Workflow API","version":"1.0"},"paths":{"/v1/runs/{id}/cancel":{"post":{"operationId":"cancelRun","summary":"Cancel a running or waiting run","description":"Cancel a running or waiting run","tags":["Runs"],"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"},"description":"Run ID"}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/CancelRunResponse"}}}},"404":{"description":"Not Found","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ErrorResponse"}}}},"409":{"description":"Conflict","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ErrorResponse"}}}}},"security":[{"bearerAuth":[]}]}}},"servers":[{"url":"https://api.b3os.org"}],"components":{"schemas":{"CancelRunResponse":{"type":"object","properties":{"code":{"type":"integer"},"data":{"$ref":"#/components/schemas/Run"},"message":{"type":"string"},"requestId":{"type":"string"}},"description":"The envelope B3OS wraps every answer in, carrying the cancelled run."},"ErrorResponse":{"type":"object","properties":{"code":{"type":"integer"},"details":{"type":"array","items":{}},"message":{"type":"string"},"requestId":{"type":"string"}},"description":"The envelope of an error answer."},"Run":{"type":"object","properties":{"executionState":{"type":"object"},"finishedAt":{"type":"string"},"id":{"type":"string"},"isDustTest":{"type":"boolean"},"isSimulation":{"type":"boolean"},"organizationId":{"type":"string"},"propValues":{"type":"object"},"simulationForks":{"type":"array","items":{"$ref":"#/components/schemas/SimulationFork"}},"simulationMode":{"type":"string"},"sourceRunId":{"type":"string"},"startedAt":{"type":"string"},"status":{"$ref":"#/components/schemas/RunStatus"},"totalCu":{"type":"number"},"triggerSource":{"type":"string"},"triggeredBy":{"type":"string"},"workflowDefinition":{"$ref":"#/components/schemas/WorkflowDefinition"},"workflowId":{"type":"string"},"workflowVersion":{"type":"integer"}}},"RunStatus":{"type":"string","enum":["running","waiting","success","failure","cancelled"]},"SimulationFork":{"type":"object","properties":{"chainId":{"type":"integer"},"forkId":{"type":"string"},"rpcUrl":{"type":"string"}}},"WorkflowDefinition":{"type":"object","properties":{"blockExpansions":{"type":"object","description":"Set on run snapshots only (not workflow DB)"},"inputSchema":{"type":"array","items":{"$ref":"#/components/schemas/InputSchemaField"}},"nodes":{"type":"object"}},"required":["nodes"],"description":"Definition is the full workflow graph to execute. Must contain a \\"root\\" node with type \\"manual\\". All action nodes referenced in children arrays must be present."},"InputSchemaField":{"type":"object","properties":{"description":{"type":"string"},"key":{"type":"string"},"required":{"type":"boolean"},"type":{"type":"string","description":"\\"string\\", \\"number\\", \\"boolean\\", \\"object\\", \\"array\\""}}}},"securitySchemes":{"bearerAuth":{"type":"http","scheme":"bearer"}}}}'
-)
+# The API this app serves, as OpenAPI (rendered from the same model as this code).
+SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 
 
 def _error_code(status: int) -> str:

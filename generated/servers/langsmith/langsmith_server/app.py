@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -23,9 +24,8 @@ VALIDATION_STATUS = 422
 # How each error status is written: the shape of the vendor's documented error body.
 ERROR_SHAPES: dict[int, str] = {404: "detail", 422: "detail"}
 DEFAULT_ERROR_SHAPE = "detail"
-SPEC: dict[str, Any] = json.loads(
-    '{"openapi":"3.1.0","info":{"title":"LangSmith Deployment","version":"0.1.0"},"paths":{"/runs/cancel":{"post":{"operationId":"cancel_runs_post","summary":"Cancel Runs","description":"Cancel one or more runs. Can cancel runs by thread ID and run IDs, or by status filter.","tags":["Thread Runs"],"parameters":[{"name":"action","in":"query","required":false,"schema":{"type":"string","title":"Action","default":"interrupt","enum":["interrupt","rollback"]},"description":"Action to take when cancelling the run. Possible values are `interrupt` or `rollback`. `interrupt` will simply cancel the run. `rollback` will cancel the run and delete the run and associated checkpoints afterwards."}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/RunsCancel"}}}},"responses":{"204":{"description":"Success - Runs cancelled"},"404":{"description":"Not Found","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ErrorResponse"}}}},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ErrorResponse"}}}}},"security":[{"apiKeyHeader":[]}]}}},"components":{"schemas":{"RunsCancel":{"oneOf":[{"type":"object","properties":{"status":{"type":"string","title":"Status","description":"Filter runs by status to cancel. Must be one of \'pending\', \'running\', or \'all\'.","enum":["pending","running","all"]},"thread_id":{"type":"string","format":"uuid","title":"Thread Id","description":"The ID of the thread containing runs to cancel."},"run_ids":{"type":"array","items":{"type":"string","format":"uuid"},"title":"Run Ids","description":"List of run IDs to cancel."}},"required":["status"]},{"type":"object","properties":{"status":{"type":"string","title":"Status","description":"Filter runs by status to cancel. Must be one of \'pending\', \'running\', or \'all\'.","enum":["pending","running","all"]},"thread_id":{"type":"string","format":"uuid","title":"Thread Id","description":"The ID of the thread containing runs to cancel."},"run_ids":{"type":"array","items":{"type":"string","format":"uuid"},"title":"Run Ids","description":"List of run IDs to cancel."}},"required":["thread_id","run_ids"]}],"title":"RunsCancel","description":"Payload for cancelling runs."},"ErrorResponse":{"type":"object","properties":{"detail":{"type":"string","description":"Human-readable error message"}},"required":["detail"],"title":"ErrorResponse","description":"Error response returned from the server"}},"securitySchemes":{"apiKeyHeader":{"type":"apiKey","in":"header","name":"x-api-key","description":"declared in the generator\'s configuration: the vendor requires it, its spec omits it"}}}}'
-)
+# The API this app serves, as OpenAPI (rendered from the same model as this code).
+SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 
 
 def _error_code(status: int) -> str:
