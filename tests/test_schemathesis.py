@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 from subprocess import run
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from tests.live_server import serve
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_schemathesis_finds_nothing(vendor: str) -> None:
+def test_schemathesis_finds_nothing(vendor: str, tmp_path: Path) -> None:
     api = vendor_api(vendor)
     schemes = {s.name: s for s in api.security_schemes}
     used = {name for op in api.operations for alt in op.security.alternatives for name in alt}
@@ -41,7 +42,7 @@ def test_schemathesis_finds_nothing(vendor: str) -> None:
             [sys.executable, "-m", "schemathesis.cli", "run", f"{url}/openapi.json", "--url", url + base,
              *headers, "--checks", "all", *excluded, "--max-examples", "25", "--seed", "7",
              "--generation-deterministic", "--no-color"],
-            capture_output=True, text=True, check=False, timeout=300,
+            capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path,  # its cache goes there
         )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
