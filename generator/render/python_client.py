@@ -22,15 +22,6 @@ from generator.render.naming import package_name, snake_name, unique
 from generator.render.python_types import body_properties, py_type
 
 TEMPLATE_DIR = "python_client"
-_ERROR_NAMES = {
-    400: "BadRequestError",
-    401: "UnauthorizedError",
-    403: "ForbiddenError",
-    404: "NotFoundError",
-    409: "ConflictError",
-    422: "ValidationError",
-    429: "RateLimitError",
-}
 _RESERVED = {"self", "body", "close", "_call"}
 
 
@@ -58,7 +49,6 @@ def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> dict[
     auth_params = {(ParameterLocation.HEADER, a["header"].lower()) for a in auth}
     method_names: set[str] = set(_RESERVED)
     operations = [_operation(api, op, plan, exports, auth_params, method_names) for op in api.operations]
-    error_names = sorted({name for op in operations for _, name, _ in op["failures"]})
     uses_missing = any(op["body"] for op in operations)
     signatures = " ".join(a["annotation"] for op in operations for a in op["arguments"]) + " ".join(
         op["returns"] for op in operations
@@ -74,7 +64,6 @@ def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> dict[
         "default_base_url": api.servers[0].url if api.servers else None,
         "auth": auth,
         "operations": operations,
-        "error_names": error_names,
         "uses_missing": uses_missing,
         "uses_models": any("models." in s for op in operations for s in (op["returns"], *op["failure_models"]))
         or uses_missing,
@@ -159,16 +148,16 @@ def _operation(
         "body": body,
         "success": success,
         "failures": failures,
-        "failure_models": [model for _, _, model in failures],
+        "failure_models": [model for _, model in failures],
         "returns": returns,
     }
 
 
 def _answers(
     op: Operation, plan: ModelPlan, exports: Exports
-) -> tuple[list[tuple[int, str]], list[tuple[int, str, str]], str]:
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], str]:
     success: list[tuple[int, str]] = []
-    failures: list[tuple[int, str, str]] = []
+    failures: list[tuple[int, str]] = []
     returns: list[str] = []
     for response in op.responses:
         if not response.status.isdigit():
@@ -186,8 +175,7 @@ def _answers(
             if target not in returns:
                 returns.append(target)
         else:
-            name = _ERROR_NAMES.get(status, "ServerError" if status >= 500 else "ApiError")
-            failures.append((status, name, target if target not in ("None", "Any") else "None"))
+            failures.append((status, target if target not in ("None", "Any") else "None"))
     annotation = "Any" if "Any" in returns else " | ".join(returns) if returns else "None"
     return success, failures, annotation
 

@@ -15,7 +15,6 @@ import httpx
 
 from agno_client import _core, models
 from agno_client._core import Retry
-from agno_client.errors import BadRequestError, NotFoundError, ServerError, UnauthorizedError, ValidationError
 
 __all__ = ["AsyncClient", "Client", "Retry"]
 
@@ -24,11 +23,11 @@ _CANCEL_WORKFLOW_RUN = _core.Endpoint(
     path="/workflows/{workflow_id}/runs/{run_id}/cancel",
     success={200: Any},
     failures={
-        400: (BadRequestError, models.BadRequestResponse),
-        401: (UnauthorizedError, models.UnauthenticatedResponse),
-        404: (NotFoundError, models.NotFoundResponse),
-        422: (ValidationError, models.ValidationErrorResponse),
-        500: (ServerError, models.InternalServerErrorResponse),
+        400: models.BadRequestResponse,
+        401: models.UnauthenticatedResponse,
+        404: models.NotFoundResponse,
+        422: models.ValidationErrorResponse,
+        500: models.InternalServerErrorResponse,
     },
 )
 

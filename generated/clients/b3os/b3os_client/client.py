@@ -15,7 +15,6 @@ import httpx
 
 from b3os_client import _core, models
 from b3os_client._core import Retry
-from b3os_client.errors import ConflictError, NotFoundError
 
 __all__ = ["AsyncClient", "Client", "Retry"]
 
@@ -23,7 +22,7 @@ _CANCEL_RUN = _core.Endpoint(
     method="POST",
     path="/v1/runs/{id}/cancel",
     success={200: models.CancelRunResponse},
-    failures={404: (NotFoundError, models.ErrorResponse), 409: (ConflictError, models.ErrorResponse)},
+    failures={404: models.ErrorResponse, 409: models.ErrorResponse},
 )
 
 

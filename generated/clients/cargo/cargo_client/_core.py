@@ -63,7 +63,7 @@ class Endpoint:
     method: str
     path: str
     success: Mapping[int, Any]  # status -> model class, or None for no body, or Any for plain JSON
-    failures: Mapping[int, tuple[type[errors.ApiError], Any]]  # status -> (exception, error model or None)
+    failures: Mapping[int, Any]  # documented error status -> the vendor's error model, or None
 
 
 def path_of(template: str, values: Mapping[str, Any]) -> str:
@@ -138,7 +138,7 @@ def parse(endpoint: Endpoint, response: httpx.Response) -> Any:
             raise errors.ApiError(
                 response, f"{status} answer does not match the documented schema: {exc.error_count()} problem(s)"
             ) from exc
-    exception, model = endpoint.failures.get(status, (errors.error_class(status), None))
+    model = endpoint.failures.get(status)
     parsed = None
     if model is not None:
         try:
@@ -146,6 +146,7 @@ def parse(endpoint: Endpoint, response: httpx.Response) -> Any:
         except PydanticValidationError:
             parsed = None
     documented = "documented" if status in endpoint.failures else "undocumented"
+    exception = errors.error_class(status)
     raise exception(response, f"{endpoint.method} {endpoint.path} answered {status} ({documented})", parsed)
 
 

@@ -16,7 +16,6 @@ from pydantic import MISSING
 
 from langsmith_client import _core, models
 from langsmith_client._core import Retry
-from langsmith_client.errors import NotFoundError, ValidationError
 
 __all__ = ["AsyncClient", "Client", "Retry"]
 
@@ -24,7 +23,7 @@ _CANCEL_RUNS_POST = _core.Endpoint(
     method="POST",
     path="/runs/cancel",
     success={204: None},
-    failures={404: (NotFoundError, models.ErrorResponse), 422: (ValidationError, models.ErrorResponse)},
+    failures={404: models.ErrorResponse, 422: models.ErrorResponse},
 )
 
 

@@ -16,7 +16,6 @@ from pydantic import MISSING
 
 from skyvern_client import _core, models
 from skyvern_client._core import Retry
-from skyvern_client.errors import ValidationError
 
 __all__ = ["AsyncClient", "Client", "Retry"]
 
@@ -24,7 +23,7 @@ _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST = _core.Endpoint(
     method="POST",
     path="/v1/runs/cancel",
     success={200: models.BulkCancelRunsResponse},
-    failures={422: (ValidationError, models.HTTPValidationError)},
+    failures={422: models.HTTPValidationError},
 )
 
 
