@@ -13,26 +13,35 @@ import pytest
 from generator.ir.normalise import normalise
 from generator.load import load_spec
 from generator.load.problem import Diagnostics
-from generator.render import python_client
+from generator.render import fastapi_server, python_client
 from tests.conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "fixtures" / "specs" / "hostile.yaml"
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _render(out: Path, kind: str) -> Path:
     diagnostics = Diagnostics(lenient=True)
     files = load_spec(HOSTILE, diagnostics)
     assert files is not None
-    rendered = python_client.render(normalise(files, "hostile spec", diagnostics))
-    out = tmp_path_factory.mktemp("hostile")
+    renderer = python_client if kind == "clients" else fastapi_server
+    rendered = renderer.render(normalise(files, "hostile spec", diagnostics))
     for relative, data in rendered.items():
-        assert relative.startswith("clients/hostile_spec/"), relative
+        assert relative.startswith(f"{kind}/hostile_spec/"), relative
         assert ".." not in Path(relative).parts
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return out / "clients" / "hostile_spec"
+    return out / kind / "hostile_spec"
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory.mktemp("hostile"), "clients")
+
+
+@pytest.fixture(scope="module")
+def server_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory.mktemp("hostile"), "servers")
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -88,3 +97,32 @@ print(json.dumps({
     ]
     # Names that differ only in case or punctuation, keywords and non-ASCII names stay distinct.
     assert {"from_", "naive", "naive_", "naïve", "self", "body"} <= set(report["fields"])
+
+
+def test_server_stub_lints_type_checks_and_serves(server_package: Path) -> None:
+    ruff = _run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], server_package)
+    assert ruff.returncode == 0, ruff.stdout
+    mypy = _run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "hostile_spec_server"], server_package
+    )
+    assert mypy.returncode == 0, mypy.stdout
+    probe = """
+import json, os
+from fastapi.testclient import TestClient
+import hostile_spec_server as s
+app = s.create_app()
+client = TestClient(app)
+# The route lives under the path of the spec's (hostile) server URL.
+path = next(r.path for r in app.routes if getattr(r, "path", "").endswith("/runs/cancel2"))
+answer = client.post(path)
+print(json.dumps({"pwned": os.path.exists("PWNED"), "status": answer.status_code, "path": path,
+                  "title": app.openapi()["info"]["title"], "paths": sorted(app.openapi()["paths"])}))
+"""
+    result = _run([sys.executable, "-c", probe], server_package)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["pwned"] is False
+    assert report["status"] == 501, "the reference implementation only implements a configured cancel operation"
+    assert report["path"] == '/v1"""; raise SystemExit(\'pwned\') /runs/cancel2'
+    assert report["title"].startswith('Evil """ API')
+    assert '/runs/{id}/../cancel"""' in report["paths"]

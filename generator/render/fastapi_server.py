@@ -84,8 +84,15 @@ def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
         "outcome": api.cancel.outcome if api.cancel else None,
         "outcome_unknown": api.cancel.outcome.unknown if api.cancel and api.cancel.outcome else "ignore",
         "outcome_finished": api.cancel.outcome.finished if api.cancel and api.cancel.outcome else "ignore",
-        "scope_names": [s.name for s in cancel_scope],
+        "store_example": _store_example(api, cancel_scope),
     }
+
+
+def _store_example(api: Api, scope: tuple[Any, ...]) -> str:
+    """A line of Python seeding one run, for the reference module's docstring (plain text)."""
+    status = api.cancel.outcome.cancellable[0] if api.cancel and api.cancel.outcome else "running"
+    attributes = "".join(f", **{{{s.name!r}: '...'}}" for s in scope)
+    return f"store.add('run-1', status={status!r}{attributes})"
 
 
 def _auth_headers(api: Api) -> dict[str, tuple[str, str]]:
