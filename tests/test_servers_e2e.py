@@ -167,6 +167,13 @@ def test_langsmith_by_status(langsmith_live: tuple[langsmith_client.Client, Any,
     assert (store.status(V4), store.status(W4)) == ("running", "interrupted")
 
 
+def test_langsmith_call_that_fails_changes_nothing(langsmith_live: tuple[langsmith_client.Client, Any, str]) -> None:
+    client, store, _ = langsmith_live
+    with pytest.raises(langsmith_client.errors.NotFoundError):
+        client.cancel_runs_post(thread_id=T4, run_ids=[V4, "0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f"])
+    assert store.status(V4) == "running"
+
+
 def test_langsmith_unknown_run_is_404_and_both_branches_422(
     langsmith_live: tuple[langsmith_client.Client, Any, str],
 ) -> None:

@@ -68,6 +68,8 @@ class ReferenceHandler:
     ) -> _Outcome:
         outcome = _Outcome()
         if ids is not None:
+            # Decide every run first: a call that fails as a whole changes nothing.
+            chosen: list[dict[str, Any]] = []
             for run_id in ids:
                 run = self.store.get(run_id)
                 if run is None or any(run.get(k) != v for k, v in scope.items()):
@@ -75,9 +77,11 @@ class ReferenceHandler:
                 elif run["status"] not in CANCELLABLE:
                     self._settle(outcome, run_id, 409, f"run {run_id!r} is {run['status']}")
                 else:
-                    run["status"] = CANCELLED_STATUS
-                    outcome.cancelled.append(run_id)
-                    outcome.runs.append(run)
+                    chosen.append(run)
+            for run in chosen:
+                run["status"] = CANCELLED_STATUS
+                outcome.cancelled.append(str(run["id"]))
+                outcome.runs.append(run)
             return outcome
         wanted = CANCELLABLE if status in (None, "all") else {status} & CANCELLABLE
         for run in self.store.all():
