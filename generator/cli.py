@@ -129,7 +129,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     from generator.load.problem import Diagnostics
     from generator.output import areas_of, check_output, write_output
     from generator.pipeline import build_api, config_or_none, resolve_targets
-    from generator.render import fastapi_server, ir_json, python_client
+    from generator.render import fastapi_server, ir_json, python_client, unified
 
     started = time.perf_counter()
     diagnostics = Diagnostics()
@@ -144,6 +144,7 @@ def _run_generate(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     targets = resolve_targets(args.vendor, config, diagnostics)
     files: dict[str, bytes] = {}
+    apis = []
     failed = False
     for target in targets:
         api, found = build_api(target, args.lenient)
@@ -151,6 +152,7 @@ def _run_generate(args: argparse.Namespace) -> int:
         if api is None:
             failed = True
             continue
+        apis.append(api)
         files.update(ir_json.render(api))
         files.update(python_client.render(api))
         files.update(fastapi_server.render(api))
@@ -158,6 +160,9 @@ def _run_generate(args: argparse.Namespace) -> int:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)
         return EXIT_INPUT
+    if not args.vendor:
+        # The unified layer spans every vendor: a run limited to some leaves it as it is.
+        files.update(unified.render(apis))
     meta = {"generator": __version__}
     areas = areas_of(files) if args.vendor else None
     if args.check:

@@ -10,19 +10,23 @@ import pytest
 
 from tests.conftest import GENERATED_CLIENTS, VENDORS
 
+PACKAGES = [*VENDORS, "runcancel"]  # the vendor clients and the unified layer over them
+
 
 def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
 
 
 def test_ruff_check_is_clean_on_every_client() -> None:
-    result = _run([sys.executable, "-m", "ruff", "check", "--no-cache", *(str(GENERATED_CLIENTS / v) for v in VENDORS)])
+    result = _run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *(str(GENERATED_CLIENTS / p) for p in PACKAGES)]
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_is_clean_on_every_client(tmp_path: object) -> None:
-    packages = [arg for v in VENDORS for arg in ("-p", f"{v}_client")]
-    env = {**os.environ, "MYPYPATH": os.pathsep.join(str(GENERATED_CLIENTS / v) for v in VENDORS)}
+def test_mypy_strict_is_clean_on_every_client() -> None:
+    packages = [arg for v in VENDORS for arg in ("-p", f"{v}_client")] + ["-p", "runcancel"]
+    env = {**os.environ, "MYPYPATH": os.pathsep.join(str(GENERATED_CLIENTS / p) for p in PACKAGES)}
     result = _run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", os.devnull, *packages],
         env=env,

@@ -1,8 +1,8 @@
 """The Jinja environment: templates lay text out; the filters here are the only escaping path.
 
 ``pyrepr`` turns any value into a Python literal, ``doc`` makes text safe
-inside a docstring, ``tomlstr`` makes a TOML string. Templates never paste a
-spec string raw.
+inside a docstring, ``tomlstr`` makes a TOML string, ``mdcell`` a Markdown
+table cell. Templates never paste a spec string raw.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ import jinja2
 from generator.render.naming import docstring, python_literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def _mdcell(value: object) -> str:
+    # A Markdown table cell: one line, no column breaks.
+    return " ".join(str(value).split()).replace("|", "\\|") if value else ""
 
 
 def _tomlstr(value: str) -> str:
@@ -38,6 +43,7 @@ def environment() -> jinja2.Environment:
     env.filters["pyrepr"] = python_literal
     env.filters["doc"] = docstring
     env.filters["tomlstr"] = _tomlstr
+    env.filters["mdcell"] = _mdcell
     return env
 
 

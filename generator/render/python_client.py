@@ -17,7 +17,7 @@ from generator.ir.model import (
 from generator.render.environment import render_template
 from generator.render.formatting import format_python
 from generator.render.model_bridge import ModelPlan
-from generator.render.model_package import Exports, model_package
+from generator.render.model_package import Exports, ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
 from generator.render.python_types import body_properties, py_type
 
@@ -25,12 +25,24 @@ TEMPLATE_DIR = "python_client"
 _RESERVED = {"self", "body", "close", "_call"}
 
 
+def client_package(api: Api) -> str:
+    """The import name of the client package for ``api``."""
+    return f"{package_name(api.name)}_client"
+
+
+def client_context(api: Api, models: ModelPackage | None = None) -> dict[str, Any]:
+    """What the client package is made of: method names, argument names, models (for other targets too)."""
+    package = client_package(api)
+    models = models or model_package(api, package)
+    return _context(api, package, models.plan, models.exports)
+
+
 def render(api: Api) -> dict[str, bytes]:
     """Every file of the client package for ``api``, under ``clients/<name>/``."""
     slug = package_name(api.name)
-    package = f"{slug}_client"
+    package = client_package(api)
     models = model_package(api, package)
-    context = _context(api, package, models.plan, models.exports)
+    context = client_context(api, models)
     files: dict[str, str] = {
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
@@ -136,6 +148,7 @@ def _operation(
     success, failures, returns = _answers(op, plan, exports)
     method_name = unique(snake_name(op.operation_id, "call"), method_names)
     return {
+        "operation_id": op.operation_id,
         "method_name": method_name,
         "constant": method_name.upper(),
         "http_method": op.method,

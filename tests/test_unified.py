@@ -1,0 +1,238 @@
+"""The unified cancel API against the generated mock servers, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import agno_server
+import b3os_server
+import cargo_server
+import httpx
+import langsmith_server
+import pytest
+import runcancel
+import skyvern_server
+from runcancel import CancelRequest, CancelResult, UnsupportedCancel
+
+from tests.live_server import serve
+
+WORKFLOW = "0b9e6a5e-3c4f-4d2a-9b1e-2f8c7d6e5a4b"
+THREAD = "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99"
+
+
+def ids(n: int, uuids: bool) -> list[str]:
+    return [str(uuid.UUID(int=i + 1, version=4)) if uuids else f"run-{i}" for i in range(n)]
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """How to stand up one vendor's mock and what its runs look like."""
+
+    server: Any
+    base_path: str
+    auth: dict[str, str]
+    running: str
+    finished: str
+    cancelled: str
+    scope_attribute: str | None
+    scope: str | None
+    uuid_ids: bool
+
+
+VENDORS = {
+    "cargo": Vendor(
+        cargo_server, "/v1", {"token": "t"}, "running", "success", "cancelled", "workflowUuid", WORKFLOW, False
+    ),
+    "skyvern": Vendor(skyvern_server, "", {"api_key": "t"}, "running", "completed", "canceled", None, None, False),
+    "b3os": Vendor(b3os_server, "", {"token": "t"}, "running", "success", "cancelled", None, None, False),
+    "langsmith": Vendor(
+        langsmith_server, "", {"api_key": "t"}, "running", "success", "interrupted", "thread_id", THREAD, True
+    ),
+    "agno": Vendor(agno_server, "", {"token": "t"}, "RUNNING", "COMPLETED", "CANCELLED", "workflow_id", "wf-1", False),
+}
+
+
+class Counting(httpx.HTTPTransport):
+    """A real transport that counts the requests it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return super().handle_request(request)
+
+
+def run_case(name: str, seed: Callable[[Any, Vendor], None], request: CancelRequest) -> tuple[CancelResult, Any, int]:
+    vendor = VENDORS[name]
+    store = vendor.server.RunStore()
+    seed(store, vendor)
+    transport = Counting()
+    with serve(vendor.server.create_app(store=store)) as url:
+        canceller = runcancel.for_vendor(name, base_url=url + vendor.base_path, transport=transport, **vendor.auth)
+        result = canceller.cancel(request)
+    return result, store, transport.sent
+
+
+def add(store: Any, vendor: Vendor, run_ids: list[str], status: str) -> None:
+    extra = {vendor.scope_attribute: vendor.scope} if vendor.scope_attribute else {}
+    for run_id in run_ids:
+        store.add(run_id, status, **extra)
+
+
+# What each vendor reports, per case: 1 id, 250 ids, a mix of running, finished and unknown ids.
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_cancel_one_id(name: str) -> None:
+    vendor = VENDORS[name]
+    [run_id] = ids(1, vendor.uuid_ids)
+    result, store, sent = run_case(
+        name, lambda s, v: add(s, v, [run_id], v.running), CancelRequest(run_ids=[run_id], scope=vendor.scope)
+    )
+    assert (result.cancelled, result.failed, sent) == ([run_id], {}, 1)
+    assert store.status(run_id) == vendor.cancelled
+
+
+EXPECTED_CALLS_FOR_250 = {"cargo": 1, "skyvern": 3, "b3os": 250, "langsmith": 1, "agno": 250}
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_cancel_250_ids_batches_or_fans_out(name: str) -> None:
+    vendor = VENDORS[name]
+    many = ids(250, vendor.uuid_ids)
+    result, store, sent = run_case(
+        name, lambda s, v: add(s, v, many, v.running), CancelRequest(run_ids=many, scope=vendor.scope)
+    )
+    assert result.cancelled == many and result.failed == {}
+    assert sent == EXPECTED_CALLS_FOR_250[name], "Skyvern takes 100 ids a call; B3OS and Agno one run a call"
+    assert {store.status(r) for r in many} == {vendor.cancelled}
+
+
+def _mix(name: str) -> tuple[CancelResult, Any, list[str]]:
+    vendor = VENDORS[name]
+    running, finished, unknown = ids(3, vendor.uuid_ids)
+
+    def seed(store: Any, v: Vendor) -> None:
+        add(store, v, [running], v.running)
+        add(store, v, [finished], v.finished)
+
+    result, store, _ = run_case(name, seed, CancelRequest(run_ids=[running, finished, unknown], scope=vendor.scope))
+    return result, store, [running, finished, unknown]
+
+
+def test_mix_skyvern_reports_failed_runs() -> None:
+    result, store, (running, finished, unknown) = _mix("skyvern")
+    assert result.cancelled == [running]
+    assert result.failed == {finished: "the vendor could not cancel it", unknown: "the vendor could not cancel it"}
+    assert store.status(finished) == "completed"
+
+
+def test_mix_b3os_folds_404_and_409_into_failed() -> None:
+    result, store, (running, finished, unknown) = _mix("b3os")
+    assert result.cancelled == [running] and store.status(running) == "cancelled"
+    assert result.failed == {finished: f"409: run {finished!r} is success", unknown: f"404: run {unknown!r} not found"}
+
+
+def test_mix_langsmith_splits_a_failed_batch_to_tell_which_run() -> None:
+    result, store, (running, finished, unknown) = _mix("langsmith")
+    # The batch answers 404 as a whole; each run alone: 204, 204 (finished: nothing to do), 404.
+    assert result.cancelled == [running, finished]
+    assert result.failed == {unknown: f"404: run {unknown!r} not found"}
+    assert (store.status(running), store.status(finished)) == ("interrupted", "success")
+
+
+@pytest.mark.parametrize("name", ["cargo", "agno"])
+def test_mix_vendors_that_accept_without_detail(name: str) -> None:
+    result, store, (running, finished, unknown) = _mix(name)
+    # Cargo and Agno answer {} whatever became of each run: accepted is all one can know.
+    assert result.cancelled == [running, finished, unknown] and result.failed == {}
+    vendor = VENDORS[name]
+    assert (store.status(running), store.status(finished)) == (vendor.cancelled, vendor.finished)
+
+
+UNSUPPORTED = {
+    "cargo": (CancelRequest(status="running", scope=WORKFLOW), "cargo cannot cancel runs by status"),
+    "skyvern": (CancelRequest(run_ids=["a"], action="rollback"), "skyvern cannot cancel with action 'rollback'"),
+    "b3os": (CancelRequest(run_ids=["a"], scope="wf"), "b3os cannot limit a cancel to a scope"),
+    "langsmith": (
+        CancelRequest(run_ids=[WORKFLOW], scope=THREAD, action="stop"),
+        "langsmith cannot cancel with action 'stop' (only interrupt, rollback)",
+    ),
+    "agno": (CancelRequest(run_ids=["a"]), "agno cannot cancel a run without its workflow"),
+}
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_unsupported_request_is_refused_before_sending(name: str) -> None:
+    request, message = UNSUPPORTED[name]
+    with pytest.raises(UnsupportedCancel, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
+        run_case(name, lambda s, v: None, request)
+    assert caught.value.vendor == name
+
+
+def test_scope_the_schema_requires_is_refused_before_sending() -> None:
+    with pytest.raises(UnsupportedCancel, match=r"cargo cannot send this request \(.*workflowUuid"):
+        run_case("cargo", lambda s, v: None, CancelRequest(run_ids=["a"]))
+
+
+def test_langsmith_by_status_and_cargo_by_filter() -> None:
+    vendor = VENDORS["langsmith"]
+    a, b = ids(2, True)
+    result, store, sent = run_case(
+        "langsmith",
+        lambda s, v: (add(s, v, [a], "running"), add(s, v, [b], "pending")),
+        CancelRequest(status="pending"),
+    )
+    assert (result.cancelled, result.failed, sent) == ([], {}, 1)
+    assert (store.status(a), store.status(b)) == ("running", vendor.cancelled)
+
+    def seed(store: Any, v: Vendor) -> None:
+        store.add("r1", "running", workflowUuid=WORKFLOW, recordId="rec")
+        store.add("r2", "running", workflowUuid=WORKFLOW, recordId="other")
+
+    result, store, _ = run_case("cargo", seed, CancelRequest(scope=WORKFLOW, filters={"recordId": "rec"}))
+    assert (store.status("r1"), store.status("r2")) == ("cancelled", "running")
+
+
+def test_capabilities_come_from_the_specs() -> None:
+    caps = runcancel.CAPABILITIES
+    assert caps["skyvern"].batch_limit == 100 and not caps["skyvern"].per_run
+    assert caps["b3os"].per_run and caps["agno"].per_run and caps["agno"].scope == "workflow"
+    assert caps["langsmith"].statuses == ("pending", "running", "all")
+    assert caps["langsmith"].actions == ("interrupt", "rollback") and caps["langsmith"].scope == "thread"
+    assert "recordId" in caps["cargo"].filters and caps["cargo"].scope == "workflow"
+    with pytest.raises(ValueError, match="unknown vendor 'nope'"):
+        runcancel.for_vendor("nope")
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_async_canceller_gives_the_same_result(name: str) -> None:
+    vendor = VENDORS[name]
+    running, finished, unknown = ids(3, vendor.uuid_ids)
+    request = CancelRequest(run_ids=[running, finished, unknown], scope=vendor.scope)
+
+    def seed(store: Any) -> None:
+        add(store, vendor, [running], vendor.running)
+        add(store, vendor, [finished], vendor.finished)
+
+    sync_store = vendor.server.RunStore()
+    seed(sync_store)
+    async_store = vendor.server.RunStore()
+    seed(async_store)
+    with serve(vendor.server.create_app(store=sync_store)) as url:
+        expected = runcancel.for_vendor(name, base_url=url + vendor.base_path, **vendor.auth).cancel(request)
+    with serve(vendor.server.create_app(store=async_store)) as url:
+
+        async def go() -> CancelResult:
+            canceller = runcancel.async_for_vendor(name, base_url=url + vendor.base_path, concurrency=2, **vendor.auth)
+            return await canceller.cancel(request)
+
+        got = asyncio.run(go())
+    assert (got.cancelled, got.failed) == (expected.cancelled, expected.failed)
+    assert len(got.responses) == len(expected.responses)
