@@ -8,7 +8,6 @@ per step rather than one per file.
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -40,7 +39,8 @@ def format_python(files: dict[str, str], first_party: list[str]) -> dict[str, st
                 [ruff, *step, *config, "--isolated", "."], cwd=root, capture_output=True, text=True, check=False
             )
             if result.returncode != 0:
-                print(result.stderr, file=sys.stderr)
-                raise RuntimeError(f"ruff {step[0]} failed on generated code: {result.stderr.strip()[:300]}")
+                # Generated code that does not parse is a bug in a template: say where.
+                message = (result.stderr or result.stdout).strip().splitlines()
+                raise RuntimeError(f"ruff {step[0]} failed on generated code: {' '.join(message)[:300]}")
         formatted = {path: (root / path).read_text(encoding="utf-8") for path in python}
     return {**files, **formatted}

@@ -33,6 +33,8 @@ PACKAGE = "runcancel"
 def render(apis: list[Api]) -> dict[str, bytes]:
     """The ``runcancel`` package over the vendors of ``apis`` that declare cancel roles, and the README."""
     vendors = [_vendor(api, api.cancel) for api in apis if api.cancel is not None]
+    if not vendors:
+        return {}  # no vendor declares a cancel operation: nothing to unify
     context = {"vendors": vendors, "version": __version__}
     files: dict[str, str] = {
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
