@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
     generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     generate.set_defaults(run=_run_generate)
+
+    diff = commands.add_parser(
+        "diff", help="judge the changes between two specs (OLD NEW), or every vendor's spec against --base REF"
+    )
+    diff.add_argument("sides", nargs="*", metavar="SPEC", help="OLD and NEW: a file, or git:REF:PATH")
+    diff.add_argument("--base", metavar="REF", help="diff every configured vendor's spec against this git revision")
+    diff.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
+    diff.add_argument("--fail-on", choices=("breaking", "warning", "info"), default="breaking")
+    diff.add_argument("--ignore", type=Path, metavar="FILE", help="fingerprints of accepted changes, one a line")
+    diff.add_argument("--strict", action="store_true", help="fail on OpenAPI rule breaches in either spec")
+    diff.set_defaults(run=_run_diff)
     return parser  # fmt: skip
 
 
@@ -183,3 +194,63 @@ def _run_generate(args: argparse.Namespace) -> int:
             f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
         )
     return EXIT_OK
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from generator.diff.report import render
+    from generator.diff.rules import Severity, judge
+    from generator.diff.sides import load_side
+    from generator.diff.structural import diff_apis
+    from generator.load.problem import Diagnostics
+    from generator.pipeline import config_or_none
+
+    if args.base is None and len(args.sides) != 2:
+        print("diff: give OLD and NEW, or --base REF", file=sys.stderr)
+        return EXIT_INPUT
+    if args.base is not None and args.sides:
+        print("diff: give either OLD and NEW, or --base REF, not both", file=sys.stderr)
+        return EXIT_INPUT
+    pairs: list[tuple[str, str, str]] = []
+    if args.base is not None:
+        diagnostics = Diagnostics()
+        config = config_or_none(args.config, diagnostics, required=True)
+        if config is None:
+            _report(diagnostics.problems)
+            return EXIT_INPUT
+        for vendor in config.vendors:
+            pairs.append((vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display))
+    else:
+        old, new = args.sides
+        pairs.append((Path(new).stem, old, new))
+    ignored = _ignored(args.ignore)
+    if ignored is None:
+        return EXIT_INPUT
+    threshold = Severity(args.fail_on).rank
+    failed = False
+    for name, old, new in pairs:
+        diagnostics = Diagnostics(lenient=not args.strict)
+        before = load_side(old, name, diagnostics)
+        after = load_side(new, name, diagnostics)
+        errors = diagnostics.errors()
+        if before is None or after is None:
+            _report(errors or diagnostics.problems)
+            return EXIT_INPUT
+        findings = [f for f in judge(diff_apis(before.api, after.api)) if f.fingerprint not in ignored]
+        findings = [replace(f, line=after.files.root.line_of(f.pointer)) for f in findings]
+        sys.stdout.write(render(findings, args.format, new))
+        failed = failed or any(f.severity.rank >= threshold for f in findings)
+    return EXIT_STALE if failed else EXIT_OK
+
+
+def _ignored(path: Path | None) -> set[str] | None:
+    """Fingerprints to leave out; None (reported) when the file cannot be read."""
+    if path is None:
+        return set()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"{path}: error: cannot read the ignore file: {exc.strerror}", file=sys.stderr)
+        return None
+    return {line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()}

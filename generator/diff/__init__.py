@@ -1,0 +1,1 @@
+"""Schema diff: a structural diff of two IRs, then a table of rules that judge each change."""
