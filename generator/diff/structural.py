@@ -73,7 +73,7 @@ class _OperationDiff:
         self.old_api, self.new_api, self.old, self.new = old_api, new_api, old, new
         self.name = _name(new)
         self.out: list[Change] = []
-        self.seen: set[tuple[str, str]] = set()
+        self.seen: set[tuple[str, str, str]] = set()
 
     def add(self, area: str, kind: str, pointer: str, subject: str, before: object = "", after: object = "") -> None:
         self.out.append(Change(area, kind, self.name, pointer, subject, _text(before), _text(after)))
@@ -171,8 +171,9 @@ class _OperationDiff:
 
     def _schema(self, area: str, old: Schema, new: Schema, pointer: str, subject: str) -> None:
         if isinstance(old, RefSchema) and isinstance(new, RefSchema):
-            # Recursive schemas: a pair of names already being compared is not compared again.
-            pair = (old.name + "\0" + new.name, pointer)
+            # A pair of named schemas is compared once per side of the call, where first met:
+            # that keeps recursive schemas finite and reports a shared change once.
+            pair = (area, old.name, new.name)
             if pair in self.seen:
                 return
             self.seen.add(pair)
