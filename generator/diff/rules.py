@@ -49,6 +49,7 @@ _REQUEST: dict[str, tuple[Severity, str]] = {
     "body-added": (INF, "an optional request body was added"),
     "required-body-added": (BRK, "a required request body was added"),
     "body-became-required": (BRK, "the request body became required"),
+    "body-became-optional": (INF, "the request body became optional"),
     "property-removed": (BRK, "request property {subject!r} was removed"),
     "property-added": (INF, "optional request property {subject!r} was added"),
     "required-property-added": (BRK, "required request property {subject!r} was added"),

@@ -129,8 +129,8 @@ class _OperationDiff:
             kind = "body-removed" if new is None else ("required-body-added" if new.required else "body-added")
             self.add("request", kind, pointer, "body")
             return
-        if not old.required and new.required:
-            self.add("request", "body-became-required", pointer, "body")
+        if old.required != new.required:
+            self.add("request", "body-became-required" if new.required else "body-became-optional", pointer, "body")
         schema_pointer = jp.join(pointer, "content", new.media_type, "schema")
         self._schema("request", old.schema, new.schema, schema_pointer, "body")
 
@@ -182,6 +182,9 @@ class _OperationDiff:
         if old.description != new.description:
             self.add(area, "description-changed", pointer, subject)
         if old.kind != new.kind:
+            unions = isinstance(old, UnionSchema) or isinstance(new, UnionSchema)
+            if unions and self._union_collapsed(area, old, new, pointer, subject):
+                return
             self.add(area, "type-changed", pointer, subject, old.kind, new.kind)
             return
         if old.nullable != new.nullable:
@@ -270,6 +273,20 @@ class _OperationDiff:
             self.add(
                 area, "additional-properties-closed" if is_closed else "additional-properties-opened", pointer, subject
             )
+
+    def _union_collapsed(self, area: str, old: Schema, new: Schema, pointer: str, subject: str) -> bool:
+        """A union that lost all but one variant (or a schema that became a union with it): True if so."""
+        union, single, kind = (
+            (old, new, "variant-removed") if isinstance(old, UnionSchema) else (new, old, "variant-added")
+        )
+        assert isinstance(union, UnionSchema)
+        kept = next((v for v in union.variants if _canonical(v.schema) == _canonical(single)), None)
+        if kept is None:
+            return False
+        for variant in union.variants:
+            if variant is not kept:
+                self.add(area, kind, pointer, f"{subject} variant {variant.name!r}")
+        return True
 
     def _union(self, area: str, old: UnionSchema, new: UnionSchema, pointer: str, subject: str) -> None:
         if old.combinator != new.combinator:
