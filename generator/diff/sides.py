@@ -52,11 +52,8 @@ def _side(files: SpecFiles | None, name: str, diagnostics: Diagnostics) -> Side 
 def git_show(ref: str, path: str, diagnostics: Diagnostics, shown: str) -> bytes | None:
     """The bytes of ``path`` at ``ref``; None (recorded) when git cannot give them."""
     try:
-        result = subprocess.run(  # noqa: S603 - fixed git command, arguments are data
-            ["git", "show", f"{ref}:{path}"],
-            capture_output=True,
-            check=False,
-        )
+        command = ["git", "show", f"{ref}:{path}"]  # git from PATH, as the user runs it
+        result = subprocess.run(command, capture_output=True, check=False)  # noqa: S603 - arguments are data
     except FileNotFoundError:
         diagnostics.error(Location(shown), "git is not installed")
         return None
