@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check lint typecheck test clean
+.PHONY: generate check diff lint typecheck test clean
+
+# The revision `make diff` compares the specs against (a pipeline sets it to its base branch).
+BASE ?= main
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +20,9 @@ generate: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m generator generate --check
+
+diff: $(STAMP)
+	$(PY) -m generator diff --base $(BASE)
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests

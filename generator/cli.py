@@ -212,27 +212,33 @@ def _run_diff(args: argparse.Namespace) -> int:
     if args.base is not None and args.sides:
         print("diff: give either OLD and NEW, or --base REF, not both", file=sys.stderr)
         return EXIT_INPUT
-    pairs: list[tuple[str, str, str]] = []
+    pairs: list[tuple[str, str, str, str | None]] = []
+    diagnostics = Diagnostics()
+    config = config_or_none(args.config, diagnostics, required=args.base is not None)
+    if diagnostics.has_errors:
+        _report(diagnostics.problems)
+        return EXIT_INPUT
+    vendors = config.vendors if config is not None else ()
     if args.base is not None:
-        diagnostics = Diagnostics()
-        config = config_or_none(args.config, diagnostics, required=True)
-        if config is None:
-            _report(diagnostics.problems)
-            return EXIT_INPUT
-        for vendor in config.vendors:
-            pairs.append((vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display))
+        for vendor in vendors:
+            pairs.append(
+                (vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display, vendor.api_key_header)
+            )
     else:
         old, new = args.sides
-        pairs.append((Path(new).stem, old, new))
+        # A configured vendor's spec is read with its configuration, as `generate` reads it.
+        paths = {Path(side.rpartition(":")[2]).resolve() for side in (old, new)}
+        header = next((v.api_key_header for v in vendors if v.spec.resolve() in paths), None)
+        pairs.append((Path(new).stem, old, new, header))
     ignored = _ignored(args.ignore)
     if ignored is None:
         return EXIT_INPUT
     threshold = Severity(args.fail_on).rank
     failed = False
-    for name, old, new in pairs:
+    for name, old, new, header in pairs:
         diagnostics = Diagnostics(lenient=not args.strict)
-        before = load_side(old, name, diagnostics)
-        after = load_side(new, name, diagnostics)
+        before = load_side(old, name, diagnostics, header)
+        after = load_side(new, name, diagnostics, header)
         errors = diagnostics.errors()
         if before is None or after is None:
             _report(errors or diagnostics.problems)

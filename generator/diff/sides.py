@@ -23,8 +23,11 @@ class Side:
     files: SpecFiles
 
 
-def load_side(spec: str, name: str, diagnostics: Diagnostics) -> Side | None:
-    """Load ``spec`` (a path or ``git:REF:PATH``); None, with problems recorded, if it cannot be."""
+def load_side(spec: str, name: str, diagnostics: Diagnostics, api_key_header: str | None = None) -> Side | None:
+    """Load ``spec`` (a path or ``git:REF:PATH``); None, with problems recorded, if it cannot be.
+
+    ``api_key_header`` is the configured vendor's, so both sides read as the generator reads them.
+    """
     if spec.startswith(GIT_PREFIX):
         ref, _, path = spec[len(GIT_PREFIX) :].partition(":")
         if not ref or not path:
@@ -38,14 +41,14 @@ def load_side(spec: str, name: str, diagnostics: Diagnostics) -> Side | None:
             local = Path(scratch) / PurePosixPath(path).name
             local.write_bytes(text)
             files = load_spec(local, diagnostics, spec)
-            return _side(files, name, diagnostics)
-    return _side(load_spec(Path(spec), diagnostics, spec), name, diagnostics)
+            return _side(files, name, diagnostics, api_key_header)
+    return _side(load_spec(Path(spec), diagnostics, spec), name, diagnostics, api_key_header)
 
 
-def _side(files: SpecFiles | None, name: str, diagnostics: Diagnostics) -> Side | None:
+def _side(files: SpecFiles | None, name: str, diagnostics: Diagnostics, api_key_header: str | None) -> Side | None:
     if files is None or diagnostics.has_errors:
         return None
-    api = normalise(files, name, diagnostics)
+    api = normalise(files, name, diagnostics, api_key_header=api_key_header)
     return None if diagnostics.has_errors else Side(api, files)
 
 
