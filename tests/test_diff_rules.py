@@ -321,7 +321,7 @@ SCHEMA_CASES: list[tuple[dict[str, Any], dict[str, Any], str, str]] = [
         {"type": "object", "additionalProperties": False},
         "additional-properties-closed",
         "additional-properties-opened",
-    ),  # fmt: skip
+    ),
     (S, {**S, "description": "Now described."}, "description-changed", "description-changed"),
     (
         {"type": "object", "properties": {"a": S}},
