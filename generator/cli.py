@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 
@@ -71,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
     generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    generate.add_argument("--spec", type=Path, help="ad-hoc: generate for this spec file, without the configuration")
+    generate.add_argument("--name", help="ad-hoc: the API's name (default: the spec file's name)")
+    generate.add_argument("--out", type=Path, help="ad-hoc: the output directory")
     generate.set_defaults(run=_run_generate)
 
     diff = commands.add_parser(
@@ -137,12 +141,20 @@ def _run_ir(args: argparse.Namespace) -> int:
 
 
 def _run_generate(args: argparse.Namespace) -> int:
-    from generator.load.problem import Diagnostics
-    from generator.output import areas_of, check_output, write_output
-    from generator.pipeline import build_api, config_or_none, resolve_targets
-    from generator.render import fastapi_server, ir_json, python_client, unified
-
     started = time.perf_counter()
+    if args.spec is not None or args.out is not None:
+        return _run_generate_adhoc(args, started)
+    config_path = args.config or Path("generator.yaml")
+    output = _configured_output(config_path)
+    if output is not None and not args.vendor and _fast_unchanged(output, config_path.parent):
+        # Nothing the generator reads has changed: no rendering, no heavy imports.
+        if not args.quiet:
+            print(f"{output} is up to date (no input changed)")
+        return EXIT_OK
+
+    from generator.load.problem import Diagnostics
+    from generator.pipeline import config_or_none, resolve_targets
+
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=True)
     if config is None:
@@ -154,46 +166,144 @@ def _run_generate(args: argparse.Namespace) -> int:
         print(f"{config.path}: error: unknown vendor {unknown[0]!r} (configured: {known})", file=sys.stderr)
         return EXIT_INPUT
     targets = resolve_targets(args.vendor, config, diagnostics)
+    rendered = _render_targets(targets, args, unify=not args.vendor)
+    if rendered is None:
+        return EXIT_INPUT
+    files, read = rendered
+    return _finish(
+        args, config.output, files, [config.path, *read], config.path.parent, started, limited=bool(args.vendor)
+    )
+
+
+def _run_generate_adhoc(args: argparse.Namespace, started: float) -> int:
+    from generator.pipeline import Target
+
+    if args.spec is None or args.out is None or args.vendor:
+        print("generate: the ad-hoc form is --spec FILE --out DIR [--name NAME]", file=sys.stderr)
+        return EXIT_INPUT
+    name = args.name or args.spec.stem
+    target = Target(name, args.spec, str(args.spec))
+    rendered = _render_targets([target], args, unify=False)
+    if rendered is None:
+        return EXIT_INPUT
+    files, read = rendered
+    return _finish(args, args.out, files, read, Path.cwd(), started, limited=False)
+
+
+def _render_targets(
+    targets: list[Any], args: argparse.Namespace, *, unify: bool
+) -> tuple[dict[str, bytes], list[Path]] | None:
+    """Every file for ``targets``, and the spec files read; None (problems reported) on bad input."""
+    from generator.pipeline import build_api
+    from generator.render import fastapi_server, ir_json, python_client, unified
+
     files: dict[str, bytes] = {}
+    read: list[Path] = []
     apis = []
     failed = False
     for target in targets:
-        api, found = build_api(target, args.lenient)
+        began = time.perf_counter()
+        api, found = build_api(target, args.lenient, read)
         _report(found.problems if not args.quiet else found.errors())
         if api is None:
             failed = True
             continue
         apis.append(api)
-        files.update(ir_json.render(api))
-        files.update(python_client.render(api))
-        files.update(fastapi_server.render(api))
+        counts = []
+        for label, renderer in (("ir", ir_json), ("client", python_client), ("server", fastapi_server)):
+            produced = renderer.render(api)
+            files.update(produced)
+            counts.append(f"{label} {len(produced)}")
+        if not args.quiet:
+            print(f"{target.name}: {', '.join(counts)} files in {time.perf_counter() - began:.2f}s")
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)
-        return EXIT_INPUT
-    if not args.vendor:
+        return None
+    if unify:
         # The unified layer spans every vendor: a run limited to some leaves it as it is.
-        files.update(unified.render(apis))
-    meta = {"generator": __version__}
-    areas = areas_of(files) if args.vendor else None
+        produced = unified.render(apis)
+        files.update(produced)
+        if produced and not args.quiet:
+            print(f"unified: {len(produced)} files")
+    return files, read
+
+
+def _finish(
+    args: argparse.Namespace,
+    output: Path,
+    files: dict[str, bytes],
+    read: list[Path],
+    root: Path,
+    started: float,
+    *,
+    limited: bool,
+) -> int:
+    from generator.fastpath import dependency_versions, input_hashes, tool_files
+    from generator.output import areas_of, check_output, write_output
+
+    meta: dict[str, object] = {"generator": __version__}
+    inputs = input_hashes([*read, *tool_files()], root)
+    if limited:
+        # A limited run read only some specs: the others keep the hashes they were generated from.
+        inputs = {**_previous_inputs(output), **inputs}
+    # What the output was made from, for the no-op check.
+    meta["inputs"] = dict(sorted(inputs.items()))
+    meta["dependencies"] = dependency_versions()
+    areas = areas_of(files) if limited else None
     if args.check:
-        diffs = check_output(config.output, files, meta, areas)
+        diffs = check_output(output, files, meta, areas)
         for diff in diffs:
             sys.stdout.write(diff)
         if diffs:
-            print(f"{config.output} is stale: {len(diffs)} file(s) differ; run 'make generate'", file=sys.stderr)
+            print(f"{output} is stale: {len(diffs)} file(s) differ; run 'make generate'", file=sys.stderr)
             return EXIT_STALE
         if not args.quiet:
-            print(f"{config.output} is up to date")
+            print(f"{output} is up to date")
         return EXIT_OK
-    report = write_output(config.output, files, meta, areas)
+    report = write_output(output, files, meta, areas)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(
-            f"generated {len(files)} files for {len(targets)} vendors into {config.output} in {elapsed:.2f}s: "
+        line = (
+            f"generated {len(files)} files into {output} in {elapsed:.2f}s: "
             f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
         )
+        print(_green(line) if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else line)
     return EXIT_OK
+
+
+def _previous_inputs(output: Path) -> dict[str, str]:
+    import json
+
+    try:
+        inputs = json.loads((output / ".manifest.json").read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in inputs.items()} if isinstance(inputs, dict) else {}
+
+
+def _green(text: str) -> str:
+    return f"\033[32m{text}\033[0m"
+
+
+def _configured_output(config_path: Path) -> Path | None:
+    """The output directory the configuration names, read without validating it (for the no-op check)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    output = data.get("output", "generated")
+    return config_path.parent / output if isinstance(output, str) else None
+
+
+def _fast_unchanged(output: Path, root: Path) -> bool:
+    from generator.fastpath import unchanged
+
+    return unchanged(output, root, __version__)
 
 
 def _run_diff(args: argparse.Namespace) -> int:

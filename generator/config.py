@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -106,6 +106,7 @@ class VendorConfig:
     name: str
     spec: Path
     spec_display: str
+    spec_source: str  # as written in the configuration: how generated code names its origin
     lenient: bool
     cancel: CancelConfig | None
     api_key_header: str | None = None
@@ -177,6 +178,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> V
         name=name,
         spec=base / raw["spec"],
         spec_display=spec_display,
+        spec_source=PurePosixPath(raw["spec"]).as_posix(),
         lenient=raw.get("lenient", False),
         cancel=cancel,
         api_key_header=raw.get("api_key_header"),

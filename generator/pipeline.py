@@ -48,15 +48,22 @@ def resolve_targets(names: list[str], config: Config | None, diagnostics: Diagno
     return targets
 
 
-def build_api(target: Target, lenient: bool | None) -> tuple[Api | None, Diagnostics]:
-    """Load and normalise one target. ``lenient`` None means the vendor's configured mode."""
+def build_api(target: Target, lenient: bool | None, read: list[Path] | None = None) -> tuple[Api | None, Diagnostics]:
+    """Load and normalise one target. ``lenient`` None means the vendor's configured mode.
+
+    The paths of every file the spec spans are appended to ``read`` when given.
+    """
     mode = lenient if lenient is not None else (target.vendor.lenient if target.vendor else False)
     diagnostics = Diagnostics(lenient=mode)
     files = load_spec(target.spec, diagnostics, target.display)
     if files is None:
         return None, diagnostics
+    if read is not None:
+        read.extend(sorted(files.files))
     # Normalising goes on after rule breaches so that one run reports them all.
     cancel = target.vendor.cancel if target.vendor else None
     api_key_header = target.vendor.api_key_header if target.vendor else None
-    api = normalise(files, target.name, diagnostics, cancel, api_key_header)
+    # Generated code names its spec without machine-specific paths.
+    source = target.vendor.spec_source if target.vendor else Path(target.display).name
+    api = normalise(files, target.name, diagnostics, cancel, api_key_header, source)
     return (None if diagnostics.has_errors else api), diagnostics

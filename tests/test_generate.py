@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,58 @@ def test_vendor_limited_run_leaves_other_vendors_alone(project: Path) -> None:
 def test_unknown_vendor_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(project / "generator.yaml"), "generate", "--vendor", "nope"]) == 2
     assert "unknown vendor 'nope'" in capsys.readouterr().err
+
+
+def test_nothing_changed_is_confirmed_without_heavy_imports(project: Path) -> None:
+    config = str(project / "generator.yaml")
+    assert main(["--config", config, "generate", "--quiet"]) == 0
+    probe = (
+        "import sys; from generator.cli import main; "
+        f"code = main(['--config', {config!r}, 'generate', '--check']); "
+        "heavy = [m for m in ('jinja2', 'pydantic', 'datamodel_code_generator', 'jsonschema', 'openapi_spec_validator')"
+        " if m in sys.modules]; print(code, heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.splitlines()[-1] == "0 []"
+    assert "up to date (no input changed)" in result.stdout
+
+
+def test_a_changed_spec_takes_the_full_path(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(project / "generator.yaml")
+    assert main(["--config", config, "generate", "--quiet"]) == 0
+    spec = project / "specs" / "skyvern.yaml"
+    spec.write_text(spec.read_text().replace("maxItems: 100", "maxItems: 50"))
+    capsys.readouterr()
+    assert main(["--config", config, "generate", "--check", "--quiet"]) == 1
+    assert "changed: clients/skyvern/skyvern_client/_request_models.py" in capsys.readouterr().out
+
+
+def test_ad_hoc_form_needs_no_configuration(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = ROOT / "specs" / "agno.yaml"
+    assert main(["generate", "--spec", str(spec), "--name", "os", "--out", str(out), "--quiet"]) == 0
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert "clients/os/os_client/client.py" in made and "servers/os/os_server/app.py" in made
+    assert "ir/os.json" in made and not any(p.startswith("clients/runcancel") for p in made)
+    manifest = json.loads((out / ".manifest.json").read_text())
+    assert all(not Path(p).is_absolute() for p in manifest["inputs"]), "no absolute paths in output"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--vendor", "x"]) == 2
+
+
+def test_output_is_the_same_whatever_the_hash_seed_and_directory(project: Path, tmp_path: Path) -> None:
+    outputs = []
+    for seed, cwd in (("0", ROOT), ("4242", tmp_path)):
+        shutil.rmtree(project / "generated", ignore_errors=True)
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "--config", str(project / "generator.yaml"), "generate", "-q"],
+            cwd=cwd, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        made = [p for p in (project / "generated").rglob("*") if p.is_file()]
+        outputs.append({p.relative_to(project / "generated").as_posix(): p.read_bytes() for p in made})
+    assert outputs[0] == outputs[1]
+    # A copy of the project generates what is committed; only the manifest's input paths differ.
+    listed = [*json.loads((ROOT / "generated" / ".manifest.json").read_text())["files"], ".manifest.json"]
+    expected = {name: (ROOT / "generated" / name).read_bytes() for name in listed}
+    assert set(outputs[0]) == set(expected)
+    assert [k for k in expected if expected[k] != outputs[0][k]] == [".manifest.json"]

@@ -43,13 +43,17 @@ def normalise(
     diagnostics: Diagnostics,
     cancel: CancelConfig | None = None,
     api_key_header: str | None = None,
+    source: str | None = None,
 ) -> Api:
     """Build the IR of one spec. Problems go to ``diagnostics``; the result is always complete.
 
     ``api_key_header`` declares an API key the vendor requires but its spec omits:
     it becomes a security scheme required by every operation that declares none.
+    ``source`` is how the API names its spec (default: as the spec was given).
     """
     api = _Normaliser(files, diagnostics).api(name, cancel)
+    if source is not None:
+        api = replace(api, source=source)
     return _with_api_key_header(api, api_key_header) if api_key_header else api
 
 

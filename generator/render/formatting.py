@@ -17,6 +17,8 @@ _SETTINGS = [
     "line-length = 120",
     "target-version = 'py311'",
     "lint.select = ['I', 'F401', 'W292', 'UP']",
+    # Wrapping must not depend on how the input happened to be wrapped.
+    "format.skip-magic-trailing-comma = true",
 ]
 
 

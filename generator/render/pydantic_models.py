@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import warnings
 from typing import Any
 
@@ -19,7 +21,13 @@ def generate_models(document: dict[str, Any], side: Side, package: str) -> str |
     if not document["components"]["schemas"]:
         return None
     request = side is Side.REQUEST
-    with warnings.catch_warnings():
+    # The library reads settings from a pyproject.toml in the working directory: run it where there is
+    # none, so the output does not depend on where the generator is started.
+    with (
+        tempfile.TemporaryDirectory(prefix="generator-models-") as neutral,
+        contextlib.chdir(neutral),
+        warnings.catch_warnings(),
+    ):
         # The library warns about its own future defaults and about constraints pydantic cannot
         # express; the options below are explicit, and the bridge avoids such constraints.
         warnings.simplefilter("ignore")

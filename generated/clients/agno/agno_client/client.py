@@ -63,10 +63,7 @@ class Client:
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or time.sleep
@@ -79,10 +76,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -99,12 +93,7 @@ class Client:
                 continue
             return _core.parse(endpoint, response)
 
-    def cancel_workflow_run(
-        self,
-        *,
-        workflow_id: str,
-        run_id: str,
-    ) -> Any:
+    def cancel_workflow_run(self, *, workflow_id: str, run_id: str) -> Any:
         """Cancel Workflow Run
 
         Cancel a currently executing workflow run, stopping all active steps and cleanup.
@@ -113,11 +102,7 @@ class Client:
         ``POST /workflows/{workflow_id}/runs/{run_id}/cancel``
         """
         request = _core.build(
-            self._http,
-            _CANCEL_WORKFLOW_RUN,
-            path={"workflow_id": workflow_id, "run_id": run_id},
-            query={},
-            headers={},
+            self._http, _CANCEL_WORKFLOW_RUN, path={"workflow_id": workflow_id, "run_id": run_id}, query={}, headers={}
         )
         return cast("Any", self._call(_CANCEL_WORKFLOW_RUN, request))
 
@@ -146,10 +131,7 @@ class AsyncClient:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or asyncio.sleep
@@ -162,10 +144,7 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.close()
 
@@ -182,12 +161,7 @@ class AsyncClient:
                 continue
             return _core.parse(endpoint, response)
 
-    async def cancel_workflow_run(
-        self,
-        *,
-        workflow_id: str,
-        run_id: str,
-    ) -> Any:
+    async def cancel_workflow_run(self, *, workflow_id: str, run_id: str) -> Any:
         """Cancel Workflow Run
 
         Cancel a currently executing workflow run, stopping all active steps and cleanup.
@@ -196,10 +170,6 @@ class AsyncClient:
         ``POST /workflows/{workflow_id}/runs/{run_id}/cancel``
         """
         request = _core.build(
-            self._http,
-            _CANCEL_WORKFLOW_RUN,
-            path={"workflow_id": workflow_id, "run_id": run_id},
-            query={},
-            headers={},
+            self._http, _CANCEL_WORKFLOW_RUN, path={"workflow_id": workflow_id, "run_id": run_id}, query={}, headers={}
         )
         return cast("Any", await self._call(_CANCEL_WORKFLOW_RUN, request))

@@ -14,9 +14,7 @@ class ErrorResponse(ResponseModel):
     The envelope of an error answer.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     code: int | None = None
     details: list[Any] | None = None
     message: str | None = None
@@ -24,18 +22,14 @@ class ErrorResponse(ResponseModel):
 
 
 class SimulationFork(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     chain_id: Annotated[int | None, Field(alias="chainId")] = None
     fork_id: Annotated[str | None, Field(alias="forkId")] = None
     rpc_url: Annotated[str | None, Field(alias="rpcUrl")] = None
 
 
 class InputSchemaField(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     description: str | None = None
     key: str | None = None
     required: bool | None = None
@@ -50,9 +44,7 @@ class WorkflowDefinition(ResponseModel):
     Definition is the full workflow graph to execute. Must contain a "root" node with type "manual". All action nodes referenced in children arrays must be present.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     block_expansions: Annotated[dict[str, Any] | None, Field(alias="blockExpansions")] = None
     """
     Set on run snapshots only (not workflow DB)
@@ -62,9 +54,7 @@ class WorkflowDefinition(ResponseModel):
 
 
 class Run(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     execution_state: Annotated[dict[str, Any] | None, Field(alias="executionState")] = None
     finished_at: Annotated[str | None, Field(alias="finishedAt")] = None
     id: str | None = None
@@ -90,9 +80,7 @@ class CancelRunResponse(ResponseModel):
     The envelope B3OS wraps every answer in, carrying the cancelled run.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     code: int | None = None
     data: Run | None = None
     message: str | None = None

@@ -57,10 +57,7 @@ class Client:
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or time.sleep
@@ -73,10 +70,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -93,22 +87,12 @@ class Client:
                 continue
             return _core.parse(endpoint, response)
 
-    def cancel_run(
-        self,
-        *,
-        id: str,
-    ) -> models.CancelRunResponse:
+    def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         """Cancel a running or waiting run
 
         ``POST /v1/runs/{id}/cancel``
         """
-        request = _core.build(
-            self._http,
-            _CANCEL_RUN,
-            path={"id": id},
-            query={},
-            headers={},
-        )
+        request = _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})
         return cast("models.CancelRunResponse", self._call(_CANCEL_RUN, request))
 
 
@@ -136,10 +120,7 @@ class AsyncClient:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or asyncio.sleep
@@ -152,10 +133,7 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.close()
 
@@ -172,20 +150,10 @@ class AsyncClient:
                 continue
             return _core.parse(endpoint, response)
 
-    async def cancel_run(
-        self,
-        *,
-        id: str,
-    ) -> models.CancelRunResponse:
+    async def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         """Cancel a running or waiting run
 
         ``POST /v1/runs/{id}/cancel``
         """
-        request = _core.build(
-            self._http,
-            _CANCEL_RUN,
-            path={"id": id},
-            query={},
-            headers={},
-        )
+        request = _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})
         return cast("models.CancelRunResponse", await self._call(_CANCEL_RUN, request))

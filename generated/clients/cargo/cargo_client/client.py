@@ -58,10 +58,7 @@ class Client:
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or time.sleep
@@ -74,10 +71,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -141,14 +135,7 @@ class Client:
                 "createdBefore": created_before,
             },
         )
-        request = _core.build(
-            self._http,
-            _POST_ORCHESTRATION_RUNS_CANCEL,
-            path={},
-            query={},
-            headers={},
-            body=payload,
-        )
+        request = _core.build(self._http, _POST_ORCHESTRATION_RUNS_CANCEL, path={}, query={}, headers={}, body=payload)
         return cast("models.PostOrchestrationRunsCancelResponse", self._call(_POST_ORCHESTRATION_RUNS_CANCEL, request))
 
 
@@ -176,10 +163,7 @@ class AsyncClient:
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=timeout,
-            headers={**_auth_headers(token), **(headers or {})},
-            transport=transport,
+            base_url=base_url, timeout=timeout, headers={**_auth_headers(token), **(headers or {})}, transport=transport
         )
         self._retry = retry or Retry()
         self._sleep = sleep or asyncio.sleep
@@ -192,10 +176,7 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.close()
 
@@ -259,14 +240,7 @@ class AsyncClient:
                 "createdBefore": created_before,
             },
         )
-        request = _core.build(
-            self._http,
-            _POST_ORCHESTRATION_RUNS_CANCEL,
-            path={},
-            query={},
-            headers={},
-            body=payload,
-        )
+        request = _core.build(self._http, _POST_ORCHESTRATION_RUNS_CANCEL, path={}, query={}, headers={}, body=payload)
         return cast(
             "models.PostOrchestrationRunsCancelResponse", await self._call(_POST_ORCHESTRATION_RUNS_CANCEL, request)
         )

@@ -18,24 +18,16 @@ class _JsonSchemaRuntimeValidationBase(BaseModel):
     @classmethod
     def _validate_json_schema_runtime_rules(cls, data: Any) -> Any:
         data = cls._validate_json_schema_required_groups(
-            data,
-            required_group_rules=cls.__json_schema_one_of_required_groups__,
-            require_exactly_one=True,
+            data, required_group_rules=cls.__json_schema_one_of_required_groups__, require_exactly_one=True
         )
         data = cls._validate_json_schema_required_groups(
-            data,
-            required_group_rules=cls.__json_schema_any_of_required_groups__,
-            require_exactly_one=False,
+            data, required_group_rules=cls.__json_schema_any_of_required_groups__, require_exactly_one=False
         )
         return data
 
     @classmethod
     def _validate_json_schema_required_groups(
-        cls,
-        data: Any,
-        *,
-        required_group_rules: tuple[Any, ...],
-        require_exactly_one: bool,
+        cls, data: Any, *, required_group_rules: tuple[Any, ...], require_exactly_one: bool
     ) -> Any:
         if not required_group_rules:
             return data
@@ -52,9 +44,7 @@ class _JsonSchemaRuntimeValidationBase(BaseModel):
 
 
 class RunId(RootModel[StrictStr]):
-    model_config = ConfigDict(
-        regex_engine="python-re",
-    )
+    model_config = ConfigDict(regex_engine="python-re")
     root: Annotated[
         StrictStr, Field(pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z")
     ]
@@ -65,10 +55,7 @@ class RunsCancel(_JsonSchemaRuntimeValidationBase, RequestModel):
     Payload for cancelling runs.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-        regex_engine="python-re",
-    )
+    model_config = ConfigDict(validate_by_name=True, regex_engine="python-re")
 
     __json_schema_one_of_required_groups__: ClassVar[tuple[Any, ...]] = (
         ((("status",),), (("thread_id",), ("run_ids",))),

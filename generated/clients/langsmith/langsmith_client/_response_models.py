@@ -12,9 +12,7 @@ class ErrorResponse(ResponseModel):
     Error response returned from the server
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Human-readable error message

@@ -74,10 +74,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -111,18 +108,9 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.RunsCancel,
-            body,
-            {"status": status, "thread_id": thread_id, "run_ids": run_ids},
-        )
+        payload = _core.body_of(models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids})
         request = _core.build(
-            self._http,
-            _CANCEL_RUNS_POST,
-            path={},
-            query={"action": action},
-            headers={},
-            body=payload,
+            self._http, _CANCEL_RUNS_POST, path={}, query={"action": action}, headers={}, body=payload
         )
         return cast("None", self._call(_CANCEL_RUNS_POST, request))
 
@@ -167,10 +155,7 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.close()
 
@@ -204,17 +189,8 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.RunsCancel,
-            body,
-            {"status": status, "thread_id": thread_id, "run_ids": run_ids},
-        )
+        payload = _core.body_of(models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids})
         request = _core.build(
-            self._http,
-            _CANCEL_RUNS_POST,
-            path={},
-            query={"action": action},
-            headers={},
-            body=payload,
+            self._http, _CANCEL_RUNS_POST, path={}, query={"action": action}, headers={}, body=payload
         )
         return cast("None", await self._call(_CANCEL_RUNS_POST, request))

@@ -17,14 +17,7 @@ from runcancel._types import CancelRequest, CancelResult, Capabilities, Unsuppor
 
 VENDOR = "agno"
 CAPABILITIES = Capabilities(
-    vendor=VENDOR,
-    by_ids=True,
-    per_run=True,
-    statuses=(),
-    filters=(),
-    scope="workflow",
-    batch_limit=None,
-    actions=(),
+    vendor=VENDOR, by_ids=True, per_run=True, statuses=(), filters=(), scope="workflow", batch_limit=None, actions=()
 )
 
 

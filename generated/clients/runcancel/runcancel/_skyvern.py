@@ -17,14 +17,7 @@ from runcancel._types import CancelRequest, CancelResult, Capabilities, Unsuppor
 
 VENDOR = "skyvern"
 CAPABILITIES = Capabilities(
-    vendor=VENDOR,
-    by_ids=True,
-    per_run=False,
-    statuses=(),
-    filters=(),
-    scope=None,
-    batch_limit=100,
-    actions=(),
+    vendor=VENDOR, by_ids=True, per_run=False, statuses=(), filters=(), scope=None, batch_limit=100, actions=()
 )
 
 

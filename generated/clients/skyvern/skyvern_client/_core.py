@@ -114,11 +114,7 @@ def build(
         content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         sent_headers["content-type"] = "application/json"
     return client.build_request(
-        endpoint.method,
-        path_of(endpoint.path, path),
-        params=query_of(query),
-        headers=sent_headers,
-        content=content,
+        endpoint.method, path_of(endpoint.path, path), params=query_of(query), headers=sent_headers, content=content
     )
 
 

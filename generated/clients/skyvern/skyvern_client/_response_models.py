@@ -10,9 +10,7 @@ from skyvern_client._base import ResponseModel
 
 
 class BulkCancelRunsResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     cancelled: list[str]
     """
     Run IDs that were successfully cancelled
@@ -24,9 +22,7 @@ class BulkCancelRunsResponse(ResponseModel):
 
 
 class ValidationError(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     loc: list[str | int]
     msg: str
     type: str
@@ -35,7 +31,5 @@ class ValidationError(ResponseModel):
 
 
 class HTTPValidationError(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: list[ValidationError] | None = None

@@ -74,10 +74,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -95,10 +92,7 @@ class Client:
             return _core.parse(endpoint, response)
 
     def bulk_cancel_runs_v1_runs_cancel_post(
-        self,
-        *,
-        body: models.BulkCancelRunsRequest | None = None,
-        run_ids: list[str] | MISSING = MISSING,
+        self, *, body: models.BulkCancelRunsRequest | None = None, run_ids: list[str] | MISSING = MISSING
     ) -> models.BulkCancelRunsResponse:
         """Bulk cancel runs
 
@@ -108,18 +102,9 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.BulkCancelRunsRequest,
-            body,
-            {"run_ids": run_ids},
-        )
+        payload = _core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids})
         request = _core.build(
-            self._http,
-            _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
-            path={},
-            query={},
-            headers={},
-            body=payload,
+            self._http, _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, path={}, query={}, headers={}, body=payload
         )
         return cast("models.BulkCancelRunsResponse", self._call(_BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, request))
 
@@ -164,10 +149,7 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.close()
 
@@ -185,10 +167,7 @@ class AsyncClient:
             return _core.parse(endpoint, response)
 
     async def bulk_cancel_runs_v1_runs_cancel_post(
-        self,
-        *,
-        body: models.BulkCancelRunsRequest | None = None,
-        run_ids: list[str] | MISSING = MISSING,
+        self, *, body: models.BulkCancelRunsRequest | None = None, run_ids: list[str] | MISSING = MISSING
     ) -> models.BulkCancelRunsResponse:
         """Bulk cancel runs
 
@@ -198,17 +177,8 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.BulkCancelRunsRequest,
-            body,
-            {"run_ids": run_ids},
-        )
+        payload = _core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids})
         request = _core.build(
-            self._http,
-            _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
-            path={},
-            query={},
-            headers={},
-            body=payload,
+            self._http, _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, path={}, query={}, headers={}, body=payload
         )
         return cast("models.BulkCancelRunsResponse", await self._call(_BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, request))

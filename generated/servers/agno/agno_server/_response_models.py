@@ -8,9 +8,7 @@ from agno_server._base import ResponseModel
 
 
 class BadRequestResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Error detail message
@@ -19,9 +17,7 @@ class BadRequestResponse(ResponseModel):
 
 
 class UnauthenticatedResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Error detail message
@@ -30,9 +26,7 @@ class UnauthenticatedResponse(ResponseModel):
 
 
 class NotFoundResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Error detail message
@@ -41,9 +35,7 @@ class NotFoundResponse(ResponseModel):
 
 
 class ValidationErrorResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Error detail message
@@ -52,9 +44,7 @@ class ValidationErrorResponse(ResponseModel):
 
 
 class InternalServerErrorResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     detail: str
     """
     Error detail message

@@ -118,10 +118,7 @@ def _answer(result: Any, status: int) -> Response:
 
 
 def create_app(
-    handler: Handler | None = None,
-    *,
-    store: RunStore | None = None,
-    credentials: Collection[str] | None = None,
+    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 

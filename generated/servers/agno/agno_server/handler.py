@@ -21,12 +21,7 @@ class Problem(Exception):
 class Handler(Protocol):
     """One coroutine per operation; inputs arrive validated and typed."""
 
-    async def cancel_workflow_run(
-        self,
-        *,
-        workflow_id: str,
-        run_id: str,
-    ) -> Any:
+    async def cancel_workflow_run(self, *, workflow_id: str, run_id: str) -> Any:
         """Cancel Workflow Run
 
         Cancel a currently executing workflow run, stopping all active steps and cleanup.

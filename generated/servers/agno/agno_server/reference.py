@@ -59,11 +59,7 @@ class ReferenceHandler:
         self.last = _Outcome()  # what the latest cancel did, for tests and debugging
 
     def _cancel(
-        self,
-        ids: list[str] | None,
-        scope: dict[str, Any],
-        filters: dict[str, Any],
-        status: str | None,
+        self, ids: list[str] | None, scope: dict[str, Any], filters: dict[str, Any], status: str | None
     ) -> _Outcome:
         outcome = _Outcome()
         if ids is not None:
@@ -100,12 +96,7 @@ class ReferenceHandler:
         if rule == "failed":
             outcome.failed.append(run_id)
 
-    async def cancel_workflow_run(
-        self,
-        *,
-        workflow_id: str,
-        run_id: str,
-    ) -> Any:
+    async def cancel_workflow_run(self, *, workflow_id: str, run_id: str) -> Any:
         payload: dict[str, Any] = {}
         ids: list[str] | None = [run_id]
         scope = _given({"workflow_id": workflow_id})

@@ -112,10 +112,7 @@ def _answer(result: Any, status: int) -> Response:
 
 
 def create_app(
-    handler: Handler | None = None,
-    *,
-    store: RunStore | None = None,
-    credentials: Collection[str] | None = None,
+    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
@@ -139,10 +136,7 @@ def create_app(
         return error_response(exc.status, exc.message)
 
     @app.api_route("/v1/runs/{id}/cancel", methods=["POST"], include_in_schema=False)
-    async def cancel_run(
-        request: Request,
-        id: Annotated[str, Path(alias="id")],
-    ) -> Response:
+    async def cancel_run(request: Request, id: Annotated[str, Path(alias="id")]) -> Response:
         _authenticate(request, (("bearer", "authorization"),), credentials)
         result = await implementation.cancel_run(id=id)
         return _answer(result, 200)

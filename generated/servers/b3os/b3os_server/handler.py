@@ -23,11 +23,7 @@ class Problem(Exception):
 class Handler(Protocol):
     """One coroutine per operation; inputs arrive validated and typed."""
 
-    async def cancel_run(
-        self,
-        *,
-        id: str,
-    ) -> models.CancelRunResponse:
+    async def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         """Cancel a running or waiting run
 
         Cancel a running or waiting run

@@ -12,11 +12,4 @@ from b3os_server._response_models import (
     WorkflowDefinition,
 )
 
-__all__ = [
-    "CancelRunResponse",
-    "ErrorResponse",
-    "InputSchemaField",
-    "Run",
-    "SimulationFork",
-    "WorkflowDefinition",
-]
+__all__ = ["CancelRunResponse", "ErrorResponse", "InputSchemaField", "Run", "SimulationFork", "WorkflowDefinition"]

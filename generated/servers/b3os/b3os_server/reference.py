@@ -60,11 +60,7 @@ class ReferenceHandler:
         self.last = _Outcome()  # what the latest cancel did, for tests and debugging
 
     def _cancel(
-        self,
-        ids: list[str] | None,
-        scope: dict[str, Any],
-        filters: dict[str, Any],
-        status: str | None,
+        self, ids: list[str] | None, scope: dict[str, Any], filters: dict[str, Any], status: str | None
     ) -> _Outcome:
         outcome = _Outcome()
         if ids is not None:
@@ -101,11 +97,7 @@ class ReferenceHandler:
         if rule == "failed":
             outcome.failed.append(run_id)
 
-    async def cancel_run(
-        self,
-        *,
-        id: str,
-    ) -> models.CancelRunResponse:
+    async def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         payload: dict[str, Any] = {}
         ids: list[str] | None = [id]
         scope = _given({})

@@ -10,11 +10,7 @@ from cargo_server._base import RequestModel
 
 
 class PostOrchestrationRunsCancelBodyUuids(RequestModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-        regex_engine="python-re",
-    )
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, regex_engine="python-re")
     workflow_uuid: Annotated[
         StrictStr,
         Field(
@@ -32,9 +28,7 @@ class PostOrchestrationRunsCancelBodyUuids(RequestModel):
 
 
 class Condition(RequestModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     kind: Literal["node"]
     node_slug: Annotated[StrictStr, Field(alias="nodeSlug")]
     status: Literal["absent", "pending", "success", "error"]
@@ -42,9 +36,7 @@ class Condition(RequestModel):
 
 
 class Group(RequestModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     conjonction: Literal["or", "and"]
     conditions: list[Condition]
 
@@ -54,19 +46,13 @@ class ExecutionsFilter(RequestModel):
     Execution filters for matching runs.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     conjonction: Literal["or", "and"]
     groups: list[Group]
 
 
 class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        validate_by_name=True,
-        regex_engine="python-re",
-    )
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, regex_engine="python-re")
     workflow_uuid: Annotated[
         StrictStr,
         Field(

@@ -8,6 +8,4 @@ from cargo_server._base import ResponseModel
 
 
 class PostOrchestrationRunsCancelResponse(ResponseModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)

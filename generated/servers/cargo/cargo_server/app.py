@@ -113,10 +113,7 @@ def _answer(result: Any, status: int) -> Response:
 
 
 def create_app(
-    handler: Handler | None = None,
-    *,
-    store: RunStore | None = None,
-    credentials: Collection[str] | None = None,
+    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
@@ -140,9 +137,7 @@ def create_app(
         return error_response(exc.status, exc.message)
 
     @app.api_route("/v1/orchestration/runs/cancel", methods=["POST"], include_in_schema=False)
-    async def post_orchestration_runs_cancel(
-        request: Request,
-    ) -> Response:
+    async def post_orchestration_runs_cancel(request: Request) -> Response:
         _authenticate(request, (("bearer", "authorization"),), credentials)
         body = await _body(request, models.PostOrchestrationRunsCancelBody, True)
         result = await implementation.post_orchestration_runs_cancel(body=body)

@@ -24,9 +24,7 @@ class Handler(Protocol):
     """One coroutine per operation; inputs arrive validated and typed."""
 
     async def post_orchestration_runs_cancel(
-        self,
-        *,
-        body: models.PostOrchestrationRunsCancelBody,
+        self, *, body: models.PostOrchestrationRunsCancelBody
     ) -> models.PostOrchestrationRunsCancelResponse:
         """Cancel runs
 

@@ -113,10 +113,7 @@ def _answer(result: Any, status: int) -> Response:
 
 
 def create_app(
-    handler: Handler | None = None,
-    *,
-    store: RunStore | None = None,
-    credentials: Collection[str] | None = None,
+    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
@@ -141,8 +138,7 @@ def create_app(
 
     @app.api_route("/runs/cancel", methods=["POST"], include_in_schema=False)
     async def cancel_runs_post(
-        request: Request,
-        action: Annotated[Literal["interrupt", "rollback"] | None, Query(alias="action")] = None,
+        request: Request, action: Annotated[Literal["interrupt", "rollback"] | None, Query(alias="action")] = None
     ) -> Response:
         _authenticate(request, (("api-key", "x-api-key"),), credentials)
         body = await _body(request, models.RunsCancel, True)

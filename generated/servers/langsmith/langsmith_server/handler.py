@@ -24,10 +24,7 @@ class Handler(Protocol):
     """One coroutine per operation; inputs arrive validated and typed."""
 
     async def cancel_runs_post(
-        self,
-        *,
-        action: Literal["interrupt", "rollback"] | None,
-        body: models.RunsCancel,
+        self, *, action: Literal["interrupt", "rollback"] | None, body: models.RunsCancel
     ) -> None:
         """Cancel Runs
 

@@ -10,9 +10,7 @@ from skyvern_server._base import RequestModel
 
 
 class BulkCancelRunsRequest(RequestModel):
-    model_config = ConfigDict(
-        validate_by_name=True,
-    )
+    model_config = ConfigDict(validate_by_name=True)
     run_ids: Annotated[list[StrictStr], Field(max_length=100)]
     """
     List of run IDs to cancel

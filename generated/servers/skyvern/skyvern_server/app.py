@@ -113,10 +113,7 @@ def _answer(result: Any, status: int) -> Response:
 
 
 def create_app(
-    handler: Handler | None = None,
-    *,
-    store: RunStore | None = None,
-    credentials: Collection[str] | None = None,
+    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
@@ -140,9 +137,7 @@ def create_app(
         return error_response(exc.status, exc.message)
 
     @app.api_route("/v1/runs/cancel", methods=["POST"], include_in_schema=False)
-    async def bulk_cancel_runs_v1_runs_cancel_post(
-        request: Request,
-    ) -> Response:
+    async def bulk_cancel_runs_v1_runs_cancel_post(request: Request) -> Response:
         _authenticate(request, (("api-key", "x-api-key"),), credentials)
         body = await _body(request, models.BulkCancelRunsRequest, True)
         result = await implementation.bulk_cancel_runs_v1_runs_cancel_post(body=body)

@@ -24,9 +24,7 @@ class Handler(Protocol):
     """One coroutine per operation; inputs arrive validated and typed."""
 
     async def bulk_cancel_runs_v1_runs_cancel_post(
-        self,
-        *,
-        body: models.BulkCancelRunsRequest,
+        self, *, body: models.BulkCancelRunsRequest
     ) -> models.BulkCancelRunsResponse:
         """Bulk cancel runs
 

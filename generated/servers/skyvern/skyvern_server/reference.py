@@ -60,11 +60,7 @@ class ReferenceHandler:
         self.last = _Outcome()  # what the latest cancel did, for tests and debugging
 
     def _cancel(
-        self,
-        ids: list[str] | None,
-        scope: dict[str, Any],
-        filters: dict[str, Any],
-        status: str | None,
+        self, ids: list[str] | None, scope: dict[str, Any], filters: dict[str, Any], status: str | None
     ) -> _Outcome:
         outcome = _Outcome()
         if ids is not None:
@@ -102,9 +98,7 @@ class ReferenceHandler:
             outcome.failed.append(run_id)
 
     async def bulk_cancel_runs_v1_runs_cancel_post(
-        self,
-        *,
-        body: models.BulkCancelRunsRequest,
+        self, *, body: models.BulkCancelRunsRequest
     ) -> models.BulkCancelRunsResponse:
         payload = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
         ids: list[str] | None = payload.get("run_ids")
