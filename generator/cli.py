@@ -145,11 +145,10 @@ def _run_generate(args: argparse.Namespace) -> int:
     if args.spec is not None or args.out is not None:
         return _run_generate_adhoc(args, started)
     config_path = args.config or Path("generator.yaml")
-    output = _configured_output(config_path)
-    if output is not None and not args.vendor and _fast_unchanged(output, config_path.parent):
+    if not args.vendor and _fast_unchanged(config_path):
         # Nothing the generator reads has changed: no rendering, no heavy imports.
         if not args.quiet:
-            print(f"{output} is up to date (no input changed)")
+            print("generated output is up to date (no input changed)")
         return EXIT_OK
 
     from generator.load.problem import Diagnostics
@@ -286,24 +285,10 @@ def _green(text: str) -> str:
     return f"\033[32m{text}\033[0m"
 
 
-def _configured_output(config_path: Path) -> Path | None:
-    """The output directory the configuration names, read without validating it (for the no-op check)."""
-    import yaml
+def _fast_unchanged(config_path: Path) -> bool:
+    from generator.fastpath import unchanged_output
 
-    try:
-        data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    output = data.get("output", "generated")
-    return config_path.parent / output if isinstance(output, str) else None
-
-
-def _fast_unchanged(output: Path, root: Path) -> bool:
-    from generator.fastpath import unchanged
-
-    return unchanged(output, root, __version__)
+    return unchanged_output(config_path, __version__)
 
 
 def _run_diff(args: argparse.Namespace) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 MANIFEST = ".manifest.json"
@@ -30,13 +30,25 @@ def digest(path: Path) -> str | None:
 
 
 def dependency_versions() -> dict[str, str]:
-    """The installed versions of the dependencies that shape output."""
-    versions = {}
-    for name in SHAPING:
+    """The installed versions of the dependencies that shape output.
+
+    Read from the names of their ``.dist-info`` directories: a directory listing,
+    not a metadata scan, to keep the no-op path fast.
+    """
+    wanted = {name.replace("-", "_").lower(): name for name in SHAPING}
+    versions = dict.fromkeys(SHAPING, "missing")
+    for entry in sys.path:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in names:
+            if not item.endswith(".dist-info"):
+                continue
+            project, _, version = item[: -len(".dist-info")].partition("-")
+            name = wanted.get(project.lower())
+            if name is not None and versions[name] == "missing":
+                versions[name] = version
     return versions
 
 
@@ -79,3 +91,26 @@ def unchanged(output: Path, root: Path, version: str) -> bool:
         if digest(root / shown) != hashed:
             return False
     return all(digest(output / name) == hashed for name, hashed in files.items())
+
+
+def unchanged_output(config_path: Path, version: str) -> bool:
+    """Whether the configuration's output is up to date, decided without parsing the configuration.
+
+    The manifest in the default output directory lists the configuration among
+    its inputs; if that still hashes as recorded, the configuration (and so the
+    output directory it names) is the one the output was made from.
+    """
+    root = config_path.parent
+    manifest = root / "generated"
+    recorded = _recorded_inputs(manifest)
+    if recorded.get(_shown(config_path, root)) is None:
+        return False  # another output directory, or no manifest: take the full path
+    return unchanged(manifest, root, version)
+
+
+def _recorded_inputs(output: Path) -> dict[str, str]:
+    try:
+        inputs = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return inputs if isinstance(inputs, dict) else {}

@@ -7,7 +7,9 @@ classes each module exports under which public name.
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from generator.ir.model import Api
 from generator.render.environment import render_template
@@ -41,8 +43,8 @@ class ModelPackage:
 def model_package(api: Api, package: str) -> ModelPackage:
     """``_base.py``, ``_request_models.py``, ``_response_models.py`` and ``models.py`` for ``package``."""
     plan = plan_models(api)
-    request_code = generate_models(plan.requests, Side.REQUEST, package)
-    response_code = generate_models(plan.responses, Side.RESPONSE, package)
+    request_code = _models_for(plan.requests, Side.REQUEST, package)
+    response_code = _models_for(plan.responses, Side.RESPONSE, package)
     exports = _exports(request_code, response_code, plan.named_class)
     context = {
         "package": package,
@@ -61,6 +63,23 @@ def model_package(api: Api, package: str) -> ModelPackage:
     if response_code is not None:
         files[f"{package}/_response_models.py"] = response_code
     return ModelPackage(files, plan, exports)
+
+
+_PLACEHOLDER = "generator_placeholder_package"
+_MODELS: dict[tuple[str, Side], str | None] = {}
+
+
+def _models_for(document: dict[str, Any], side: Side, package: str) -> str | None:
+    """The models of ``document`` for ``package``.
+
+    The client and the server of an API have the same models but for the package
+    their base classes come from: the library runs once per document and side.
+    """
+    key = (json.dumps(document, sort_keys=True), side)
+    if key not in _MODELS:
+        _MODELS[key] = generate_models(document, side, _PLACEHOLDER)
+    code = _MODELS[key]
+    return None if code is None else code.replace(f"from {_PLACEHOLDER}._base import", f"from {package}._base import")
 
 
 def _classes(code: str | None) -> list[str]:
