@@ -31,7 +31,7 @@ def load_side(spec: str, name: str, diagnostics: Diagnostics, api_key_header: st
     if spec.startswith(GIT_PREFIX):
         ref, _, path = spec[len(GIT_PREFIX) :].partition(":")
         if not ref or not path:
-            diagnostics.error(Location(spec), "expected git:REF:PATH, e.g. git:main:specs/cargo.yaml")
+            diagnostics.error(Location(spec), "expected git:REF:PATH, e.g. git:main:specs/api.yaml")
             return None
         text = git_show(ref, path, diagnostics, spec)
         if text is None:
