@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,6 +36,16 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "spec": {"type": "string", "minLength": 1},
                     "lenient": {"type": "boolean"},
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
+                    "include": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "minProperties": 1,
+                        "properties": {
+                            "operations": {"type": "array", "items": {"type": "string"}},
+                            "tags": {"type": "array", "items": {"type": "string"}},
+                            "paths": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
                     "cancel": {
                         "type": "object",
                         "required": ["operation", "inputs"],
@@ -100,6 +111,23 @@ class CancelConfig:
 
 
 @dataclass(frozen=True)
+class OperationFilter:
+    """Which operations of a spec to generate: those matching any of the lists."""
+
+    operations: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # shell-style patterns, e.g. /v1/runs/*
+
+    def keeps(self, operation_id: str, tags: tuple[str, ...], path: str) -> bool:
+        """Whether an operation with this id, these tags and this path is generated."""
+        return (
+            operation_id in self.operations
+            or any(t in self.tags for t in tags)
+            or any(fnmatch.fnmatchcase(path, pattern) for pattern in self.paths)
+        )
+
+
+@dataclass(frozen=True)
 class VendorConfig:
     """One vendor: its spec and how to read it."""
 
@@ -110,6 +138,7 @@ class VendorConfig:
     lenient: bool
     cancel: CancelConfig | None
     api_key_header: str | None = None
+    include: OperationFilter | None = None
 
 
 @dataclass(frozen=True)
@@ -182,4 +211,11 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> V
         lenient=raw.get("lenient", False),
         cancel=cancel,
         api_key_header=raw.get("api_key_header"),
+        include=None
+        if "include" not in raw
+        else OperationFilter(
+            operations=tuple(raw["include"].get("operations", ())),
+            tags=tuple(raw["include"].get("tags", ())),
+            paths=tuple(raw["include"].get("paths", ())),
+        ),
     )

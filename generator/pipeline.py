@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.config import DEFAULT_CONFIG, Config, VendorConfig, load_config
+from generator.config import DEFAULT_CONFIG, Config, OperationFilter, VendorConfig, load_config
 from generator.ir.model import Api
 from generator.ir.normalise import normalise
 from generator.load import load_spec
@@ -66,4 +66,17 @@ def build_api(target: Target, lenient: bool | None, read: list[Path] | None = No
     # Generated code names its spec without machine-specific paths.
     source = target.vendor.spec_source if target.vendor else Path(target.display).name
     api = normalise(files, target.name, diagnostics, cancel, api_key_header, source)
+    include = target.vendor.include if target.vendor else None
+    if include is not None:
+        api = _filtered(api, include, target, diagnostics)
     return (None if diagnostics.has_errors else api), diagnostics
+
+
+def _filtered(api: Api, include: OperationFilter, target: Target, diagnostics: Diagnostics) -> Api:
+    kept = tuple(op for op in api.operations if include.keeps(op.operation_id, op.tags, op.path))
+    where = Location(target.display)
+    if not kept:
+        diagnostics.error(where, "the configuration's include keeps no operation of this spec")
+    if api.cancel is not None and all(op.operation_id != api.cancel.operation_id for op in kept):
+        diagnostics.error(where, f"the cancel operation {api.cancel.operation_id!r} is not among the included ones")
+    return replace(api, operations=kept)

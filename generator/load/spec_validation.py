@@ -83,8 +83,13 @@ def _describe(error: ValidationError) -> str:
         deepest = max(error.context, key=lambda e: len(e.absolute_path))
         where = jp.from_tokens(str(p) for p in deepest.relative_path)
         suffix = f" (at #{where} in the failing branch)" if where else ""
-        return _shorten(f"{error.message.split(' is not ')[0]} is not valid: {deepest.message}{suffix}")
-    return _shorten(error.message)
+        return _shorten(f"{_first_line(error.message).split(' is not ')[0]} is not valid: {deepest.message}{suffix}")
+    return _shorten(_first_line(error.message))
+
+
+def _first_line(message: str) -> str:
+    # Some findings carry the failing schema and instance after the first line: the location says enough.
+    return message.strip().splitlines()[0] if message.strip() else message
 
 
 def _shorten(text: str) -> str:
