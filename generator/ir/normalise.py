@@ -220,6 +220,9 @@ class _Normaliser:
         operation_id = raw.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             operation_id = _derived_id(method, path)
+            self.diagnostics.warning(
+                node.location, f"operation has no operationId: named {operation_id!r} from its method and path"
+            )
         if operation_id in seen_ids:
             unique = next(f"{operation_id}_{n}" for n in range(2, 10_000) if f"{operation_id}_{n}" not in seen_ids)
             self.diagnostics.invalid(
