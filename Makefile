@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 generate: $(STAMP)
 	$(PY) -m generator generate
 
+# --full: render everything rather than trust the manifest, so a fresh machine proves determinism.
 check: $(STAMP)
-	$(PY) -m generator generate --check
+	$(PY) -m generator generate --check --full
 
 diff: $(STAMP)
 	$(PY) -m generator diff --base $(BASE)

@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
     generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    generate.add_argument("--full", action="store_true", help="render even when no input changed (no fast path)")
     generate.add_argument("--spec", type=Path, help="ad-hoc: generate for this spec file, without the configuration")
     generate.add_argument("--name", help="ad-hoc: the API's name (default: the spec file's name)")
     generate.add_argument("--out", type=Path, help="ad-hoc: the output directory")
@@ -145,7 +146,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     if args.spec is not None or args.out is not None:
         return _run_generate_adhoc(args, started)
     config_path = args.config or Path("generator.yaml")
-    if not args.vendor and _fast_unchanged(config_path):
+    if not args.vendor and not args.full and _fast_unchanged(config_path):
         # Nothing the generator reads has changed: no rendering, no heavy imports.
         if not args.quiet:
             print("generated output is up to date (no input changed)")
