@@ -10,6 +10,7 @@ pass as plain strings, and constraints are not re-checked.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -59,8 +60,8 @@ class ModelPlan:
 
 def plan_models(api: Api) -> ModelPlan:
     """Decide which schema becomes which class, on which side."""
-    taken: set[str] = set()
-    named_classes = {n.name: unique(class_name(n.name), taken) for n in api.schemas}
+    named_classes = stable_class_names([n.name for n in api.schemas])
+    taken: set[str] = set(named_classes.values())
     request_roots: dict[str, Schema] = {}
     response_roots: dict[str, Schema] = {}
     body_class: dict[str, str] = {}
@@ -100,6 +101,25 @@ def plan_models(api: Api) -> ModelPlan:
     for cls, schema in response_roots.items():
         responses.define(cls, schema)
     return ModelPlan(requests.document(), responses.document(), body_class, response_class, named_classes)
+
+
+def stable_class_names(names: list[str]) -> dict[str, str]:
+    """A class name per schema name that does not depend on which other schemas exist.
+
+    Names whose Python spelling collides get a short hash of their own name as a
+    suffix (a name already in Python spelling keeps it), rather than a counter
+    that would renumber them whenever a schema is added or moved.
+    """
+    spelled: dict[str, list[str]] = {}
+    for name in names:
+        spelled.setdefault(class_name(name), []).append(name)
+    result: dict[str, str] = {}
+    for spelling, originals in spelled.items():
+        for name in originals:
+            keeps = len(originals) == 1 or name == spelling
+            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+            result[name] = spelling if keeps else f"{spelling}{digest.capitalize()}"
+    return result
 
 
 def _body_refs(api: Api) -> list[Schema]:
