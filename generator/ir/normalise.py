@@ -13,11 +13,9 @@ from generator.ir.model import (
     CancelBinding,
     CancelInput,
     InputLocation,
-    ObjectSchema,
     Operation,
     Parameter,
     ParameterLocation,
-    RefSchema,
     RequestBody,
     Response,
     Schema,
@@ -26,8 +24,8 @@ from generator.ir.model import (
     SecurityScheme,
     Server,
     StringSchema,
-    UnionSchema,
 )
+from generator.ir.schema_ops import property_schemas
 from generator.ir.schema_reader import SchemaReader
 from generator.load.problem import Diagnostics
 from generator.load.refs import Node, SpecFiles
@@ -412,7 +410,7 @@ def _check_outcome(api: Api, operation: Operation, config: CancelConfig, diagnos
     answered: set[str] = set()
     for response in operation.responses:
         if response.is_success and response.schema is not None:
-            answered |= _body_property_names(api, response.schema)
+            answered |= set(property_schemas(api, response.schema))
     for name in (outcome.cancelled_list, outcome.failed_list, outcome.run_property):
         if name is not None and name not in answered:
             diagnostics.error(config.declared_at, f"cancel outcome property {name!r} is not in the 2xx answer")
@@ -431,14 +429,4 @@ def _input_exists(api: Api, operation: Operation, location: InputLocation, name:
         return operation.parameter(ParameterLocation(location.value), name) is not None
     if operation.body is None:
         return False
-    return name in _body_property_names(api, operation.body.schema)
-
-
-def _body_property_names(api: Api, schema: Schema) -> set[str]:
-    if isinstance(schema, RefSchema):
-        return _body_property_names(api, api.schema(schema.name))
-    if isinstance(schema, ObjectSchema):
-        return {p.name for p in schema.properties}
-    if isinstance(schema, UnionSchema):
-        return set().union(*(_body_property_names(api, v.schema) for v in schema.variants))
-    return set()
+    return name in set(property_schemas(api, operation.body.schema))

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from generator.ir.model import (
     AnySchema,
+    Api,
     ArraySchema,
     Combinator,
     IntegerSchema,
@@ -261,3 +262,27 @@ def _min(a: N | None, b: N | None) -> N | None:
     if a is None or b is None:
         return b if a is None else a
     return min(a, b)
+
+
+def property_schemas(api: Api, schema: Schema) -> dict[str, list[Schema]]:
+    """Every property an object schema declares, through ``$ref``\\ s and every union variant.
+
+    Each name maps to the schemas it has, in declaration order (variants may differ).
+    """
+    found: dict[str, list[Schema]] = {}
+    seen: set[str] = set()
+
+    def visit(node: Schema) -> None:
+        if isinstance(node, RefSchema):
+            if node.name not in seen:
+                seen.add(node.name)
+                visit(api.schema(node.name))
+        elif isinstance(node, ObjectSchema):
+            for prop in node.properties:
+                found.setdefault(prop.name, []).append(prop.schema)
+        elif isinstance(node, UnionSchema):
+            for variant in node.variants:
+                visit(variant.schema)
+
+    visit(schema)
+    return found

@@ -15,7 +15,6 @@ from generator.ir.model import (
     CancelBinding,
     CancelRole,
     InputLocation,
-    ObjectSchema,
     Operation,
     ParameterLocation,
     RefSchema,
@@ -23,6 +22,7 @@ from generator.ir.model import (
     Schema,
     SchemeKind,
 )
+from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
 from generator.render.formatting import format_python
 from generator.render.model_package import ModelPackage, model_package
@@ -232,11 +232,7 @@ def _cancel(
 
 
 def _answer_properties(api: Api, schema: Schema) -> dict[str, Schema]:
-    if isinstance(schema, RefSchema):
-        return _answer_properties(api, api.schema(schema.name))
-    if isinstance(schema, ObjectSchema):
-        return {p.name: p.schema for p in schema.properties}
-    return {}
+    return {name: schemas[0] for name, schemas in property_schemas(api, schema).items()}
 
 
 def _validation_status(api: Api) -> int:

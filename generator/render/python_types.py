@@ -17,26 +17,14 @@ from generator.ir.model import (
     StringSchema,
     UnionSchema,
 )
+from generator.ir.schema_ops import property_schemas
 from generator.render.model_package import Exports
 from generator.render.naming import python_literal
 
 
 def body_properties(api: Api, schema: Schema) -> list[tuple[str, Schema]]:
     """Every property any variant of the body declares, first declaration wins."""
-    found: dict[str, Schema] = {}
-
-    def visit(node: Schema) -> None:
-        if isinstance(node, RefSchema):
-            visit(api.schema(node.name))
-        elif isinstance(node, ObjectSchema):
-            for prop in node.properties:
-                found.setdefault(prop.name, prop.schema)
-        elif isinstance(node, UnionSchema):
-            for variant in node.variants:
-                visit(variant.schema)
-
-    visit(schema)
-    return list(found.items())
+    return [(name, schemas[0]) for name, schemas in property_schemas(api, schema).items()]
 
 
 def py_type(api: Api, schema: Schema, exports: Exports) -> str:

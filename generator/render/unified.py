@@ -15,12 +15,10 @@ from generator.ir.model import (
     CancelBinding,
     CancelRole,
     InputLocation,
-    ObjectSchema,
     ParameterLocation,
-    RefSchema,
     Schema,
-    UnionSchema,
 )
+from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
 from generator.render.formatting import format_python
 from generator.render.naming import package_name
@@ -73,13 +71,12 @@ def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:
     body_inputs = [{"wire": i.name, "role": i.role.value} for i in binding.inputs if i.location is InputLocation.BODY]
     body_schema = ir_operation.body.schema if ir_operation.body is not None else None
 
-    def property_schemas(name: str) -> list[Schema]:
-        return _property_schemas(api, body_schema, name) if body_schema is not None else []
+    body_properties = property_schemas(api, body_schema) if body_schema is not None else {}
 
     def parameter_schema(role: CancelRole) -> Schema | None:
         for item in binding.of_role(role):
             if item.location is InputLocation.BODY:
-                found = property_schemas(item.name)
+                found = body_properties.get(item.name, [])
                 return found[0] if found else None
             parameter = ir_operation.parameter(ParameterLocation(item.location.value), item.name)
             return parameter.schema if parameter is not None else None
@@ -94,7 +91,7 @@ def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:
     limits = [
         s.max_items
         for i in binding.of_role(CancelRole.RUN_IDS)
-        for s in property_schemas(i.name)
+        for s in body_properties.get(i.name, [])
         if isinstance(s, ArraySchema) and s.max_items is not None
     ]
     scope = binding.of_role(CancelRole.SCOPE)
@@ -126,15 +123,3 @@ def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:
             "failed_list": outcome.failed_list if outcome else None,
         },
     }
-
-
-def _property_schemas(api: Api, schema: Schema, name: str) -> list[Schema]:
-    """The schemas a body property has, across the body's variants."""
-    if isinstance(schema, RefSchema):
-        return _property_schemas(api, api.schema(schema.name), name)
-    if isinstance(schema, ObjectSchema):
-        found = schema.property_named(name)
-        return [found.schema] if found is not None else []
-    if isinstance(schema, UnionSchema):
-        return [s for v in schema.variants for s in _property_schemas(api, v.schema, name)]
-    return []
