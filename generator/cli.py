@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+
+if TYPE_CHECKING:
+    # Types only: the modules behind them are imported by the commands that need them, keeping start-up light.
+    from generator.load.problem import Problem
+    from generator.pipeline import Built
+    from generator.render.formatting import Draft
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -187,46 +194,72 @@ def _run_generate_adhoc(args: argparse.Namespace, started: float) -> int:
     if rendered is None:
         return EXIT_INPUT
     files, read = rendered
-    return _finish(args, args.out, files, read, Path.cwd(), started, limited=False)
+    return _finish(args, args.out, files, read, args.out, started, limited=False)
 
 
 def _render_targets(
     targets: list[Any], args: argparse.Namespace, *, unify: bool
 ) -> tuple[dict[str, bytes], list[Path]] | None:
     """Every file for ``targets``, and the spec files read; None (problems reported) on bad input."""
-    from generator.pipeline import build_api
-    from generator.render import fastapi_server, ir_json, python_client, unified
+    from generator.pipeline import build, rule_mode
+    from generator.render import unified
+    from generator.render.formatting import finish
+    from generator.rule_checks import RuleCheck, RuleChecks
 
-    files: dict[str, bytes] = {}
+    drafts: list[Draft] = []
     read: list[Path] = []
     apis = []
     failed = False
-    for target in targets:
-        began = time.perf_counter()
-        api, found = build_api(target, args.lenient, read)
-        _report(found.problems if not args.quiet else found.errors())
-        if api is None:
-            failed = True
-            continue
-        apis.append(api)
-        counts = []
-        for label, renderer in (("ir", ir_json), ("client", python_client), ("server", fastapi_server)):
-            produced = renderer.render(api)
-            files.update(produced)
-            counts.append(f"{label} {len(produced)}")
-        if not args.quiet:
-            print(f"{target.name}: {', '.join(counts)} files in {time.perf_counter() - began:.2f}s")
+    # The OpenAPI rules are checked beside rendering; nothing is written before their verdict is in.
+    with RuleChecks([RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]) as checks:
+        for index, target in enumerate(targets):
+            began = time.perf_counter()
+            built = build(target, args.lenient, read, check_rules=False)
+            produced = _target_drafts(built, functools.partial(checks.problems, index))
+            built.add_rule_problems(checks.problems(index))
+            _report(built.diagnostics.problems if not args.quiet else built.diagnostics.errors())
+            if built.api is None:
+                failed = True
+                continue
+            apis.append(built.api)
+            drafts.extend(draft for _, target_drafts in produced for draft in target_drafts)
+            if not args.quiet:
+                counts = ", ".join(f"{label} {sum(len(d.files) for d in ds)}" for label, ds in produced)
+                print(f"{target.name}: {counts} files in {time.perf_counter() - began:.2f}s")
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)
         return None
     if unify:
         # The unified layer spans every vendor: a run limited to some leaves it as it is.
-        produced = unified.render(apis)
-        files.update(produced)
-        if produced and not args.quiet:
-            print(f"unified: {len(produced)} files")
+        unified_drafts = unified.drafts(apis)
+        drafts.extend(unified_drafts)
+        if unified_drafts and not args.quiet:
+            print(f"unified: {sum(len(d.files) for d in unified_drafts)} files")
+    began = time.perf_counter()
+    files = finish(drafts)
+    if not args.quiet:
+        print(f"formatted {sum(p.endswith('.py') for p in files)} Python files in {time.perf_counter() - began:.2f}s")
     return files, read
+
+
+def _target_drafts(built: Built, rule_problems: Callable[[], list[Problem]]) -> list[tuple[str, list[Draft]]]:
+    """The ir, client and server drafts of a built target, by label; none when its problems stop it."""
+    from generator.render import fastapi_server, ir_json, python_client
+
+    if built.api is None:
+        return []
+    try:
+        return [
+            (label, r.drafts(built.api))
+            for label, r in (("ir", ir_json), ("client", python_client), ("server", fastapi_server))
+        ]
+    except Exception:
+        # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.
+        built.add_rule_problems(rule_problems())
+        if built.api is None:
+            return []
+        raise
 
 
 def _finish(
@@ -239,17 +272,18 @@ def _finish(
     *,
     limited: bool,
 ) -> int:
-    from generator.fastpath import dependency_versions, input_hashes, tool_files
+    from generator.fastpath import dependency_versions, input_hashes, tool_digest
     from generator.output import areas_of, check_output, write_output
 
     meta: dict[str, object] = {"generator": __version__}
-    inputs = input_hashes([*read, *tool_files()], root)
+    inputs = input_hashes(read, root)
     if limited:
         # A limited run read only some specs: the others keep the hashes they were generated from.
         inputs = {**_previous_inputs(output), **inputs}
     # What the output was made from, for the no-op check.
     meta["inputs"] = dict(sorted(inputs.items()))
     meta["dependencies"] = dependency_versions()
+    meta["tool"] = tool_digest()
     areas = areas_of(files) if limited else None
     if args.check:
         diffs = check_output(output, files, meta, areas)

@@ -52,9 +52,19 @@ def dependency_versions() -> dict[str, str]:
     return versions
 
 
-def tool_files() -> list[Path]:
-    """The generator's own code and templates: output depends on them too."""
-    return sorted([*PACKAGE_ROOT.rglob("*.py"), *TEMPLATES.rglob("*.j2")])
+def tool_digest() -> str:
+    """One SHA-256 over the generator's own code and templates, on which output depends too.
+
+    Each file enters as its path relative to the generator's folder plus its bytes,
+    so the digest is the same wherever the generator is installed.
+    """
+    base = PACKAGE_ROOT.parent
+    hashed = hashlib.sha256()
+    for path in sorted([*PACKAGE_ROOT.rglob("*.py"), *TEMPLATES.rglob("*.j2")]):
+        data = path.read_bytes()
+        hashed.update(f"{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())
+        hashed.update(data)
+    return hashed.hexdigest()
 
 
 def input_hashes(paths: Iterable[Path], root: Path) -> dict[str, str]:
@@ -82,11 +92,8 @@ def unchanged(output: Path, root: Path, version: str) -> bool:
     files = manifest.get("files")
     if manifest.get("generator") != version or not isinstance(inputs, dict) or not isinstance(files, dict):
         return False
-    if manifest.get("dependencies") != dependency_versions():
+    if manifest.get("dependencies") != dependency_versions() or manifest.get("tool") != tool_digest():
         return False
-    current_tools = {_shown(p, root) for p in tool_files()}
-    if not current_tools <= set(inputs):
-        return False  # a new template or module appeared
     for shown, hashed in inputs.items():
         if digest(root / shown) != hashed:
             return False

@@ -9,7 +9,7 @@ from generator.config import DEFAULT_CONFIG, Config, OperationFilter, VendorConf
 from generator.ir.model import Api
 from generator.ir.normalise import normalise
 from generator.load import load_spec
-from generator.load.problem import Diagnostics, Location
+from generator.load.problem import Diagnostics, Location, Problem
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,41 @@ def resolve_targets(names: list[str], config: Config | None, diagnostics: Diagno
     return targets
 
 
-def build_api(target: Target, lenient: bool | None, read: list[Path] | None = None) -> tuple[Api | None, Diagnostics]:
+@dataclass
+class Built:
+    """A target loaded and normalised.
+
+    ``api`` is None when the problems include an error. When the OpenAPI rules
+    were left out of loading, their problems belong at ``rules_at`` among the
+    others: :meth:`add_rule_problems` puts them there.
+    """
+
+    api: Api | None
+    diagnostics: Diagnostics
+    rules_at: int
+    rules_owed: bool
+
+    def add_rule_problems(self, problems: list[Problem]) -> None:
+        """Record the OpenAPI rule problems found apart (see :mod:`generator.rule_checks`), once."""
+        if not self.rules_owed:
+            return
+        self.rules_owed = False
+        self.diagnostics.problems[self.rules_at : self.rules_at] = problems
+        if self.diagnostics.has_errors:
+            self.api = None
+
+
+def build(target: Target, lenient: bool | None, read: list[Path] | None = None, *, check_rules: bool = True) -> Built:
     """Load and normalise one target. ``lenient`` None means the vendor's configured mode.
 
     The paths of every file the spec spans are appended to ``read`` when given.
+    With ``check_rules`` False the OpenAPI rules are left to the caller.
     """
-    mode = lenient if lenient is not None else (target.vendor.lenient if target.vendor else False)
-    diagnostics = Diagnostics(lenient=mode)
-    files = load_spec(target.spec, diagnostics, target.display)
+    diagnostics = Diagnostics(lenient=rule_mode(target, lenient))
+    files = load_spec(target.spec, diagnostics, target.display, check_rules=check_rules)
+    rules_at = len(diagnostics.problems)
     if files is None:
-        return None, diagnostics
+        return Built(None, diagnostics, rules_at, rules_owed=False)
     if read is not None:
         read.extend(sorted(files.files))
     # Normalising goes on after rule breaches so that one run reports them all.
@@ -69,7 +94,18 @@ def build_api(target: Target, lenient: bool | None, read: list[Path] | None = No
     include = target.vendor.include if target.vendor else None
     if include is not None:
         api = _filtered(api, include, target, diagnostics)
-    return (None if diagnostics.has_errors else api), diagnostics
+    return Built(None if diagnostics.has_errors else api, diagnostics, rules_at, rules_owed=not check_rules)
+
+
+def build_api(target: Target, lenient: bool | None, read: list[Path] | None = None) -> tuple[Api | None, Diagnostics]:
+    """:func:`build` with the OpenAPI rules checked, as ``(api or None, problems)``."""
+    built = build(target, lenient, read)
+    return built.api, built.diagnostics
+
+
+def rule_mode(target: Target, lenient: bool | None) -> bool:
+    """Whether breaches of the OpenAPI rules are only warnings for ``target``."""
+    return lenient if lenient is not None else (target.vendor.lenient if target.vendor else False)
 
 
 def _filtered(api: Api, include: OperationFilter, target: Target, diagnostics: Diagnostics) -> Api:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.load.problem import Diagnostics, Location
+from generator.load.problem import Diagnostics, Location, Problem
 from generator.load.refs import Node, SpecFiles
 from generator.load.source import read_source
-from generator.load.spec_validation import validate_openapi
 
-__all__ = ["Node", "SpecFiles", "load_spec"]
+__all__ = ["Node", "SpecFiles", "load_spec", "rule_problems"]
 
 
-def load_spec(path: Path, diagnostics: Diagnostics, display: str | None = None) -> SpecFiles | None:
+def load_spec(
+    path: Path, diagnostics: Diagnostics, display: str | None = None, *, check_rules: bool = True
+) -> SpecFiles | None:
     """Load the spec at ``path`` and every file it references.
 
     Problems go to ``diagnostics``; None is returned when the input is too
     broken to build anything from (the reasons are in ``diagnostics``).
+    With ``check_rules`` False the OpenAPI rules are left to the caller
+    (see :func:`rule_problems`), and the validator is not even imported.
     """
     shown = display if display is not None else str(path)
     source = read_source(path.resolve(), shown, diagnostics)
@@ -42,6 +45,24 @@ def load_spec(path: Path, diagnostics: Diagnostics, display: str | None = None) 
         return None
     errors_before = len(diagnostics.errors())
     files = SpecFiles(source, diagnostics)
-    if len(diagnostics.errors()) == errors_before or diagnostics.lenient:
+    if check_rules and (len(diagnostics.errors()) == errors_before or diagnostics.lenient):
+        from generator.load.spec_validation import validate_openapi  # the validator is slow to import
+
         validate_openapi(files, diagnostics)
     return files
+
+
+def rule_problems(path: Path, display: str, lenient: bool) -> list[Problem]:
+    """The problems checking the OpenAPI rules adds to loading the spec at ``path``, and only those.
+
+    ``load_spec(..., check_rules=False)`` plus these is ``load_spec(...)``.
+    """
+    loading = Diagnostics(lenient=lenient)
+    files = load_spec(path, loading, display, check_rules=False)
+    if files is None or (loading.has_errors and not lenient):
+        return []
+    from generator.load.spec_validation import validate_openapi
+
+    checking = Diagnostics(lenient=lenient)
+    validate_openapi(files, checking)
+    return checking.problems

@@ -7,6 +7,7 @@ table cell. Templates never paste a spec string raw.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from functools import cache
 from pathlib import Path
@@ -29,9 +30,43 @@ def _tomlstr(value: str) -> str:
     return json.dumps(value, ensure_ascii=True)
 
 
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, as Python keeps ``.pyc`` files.
+
+    A template's compiled form is checked against its source before use, so
+    output never depends on the cache. An entry that cannot be read (cut off,
+    unreadable) is compiled anew; a cache that cannot be written is skipped.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever is wrong with an entry, compiling the template is the answer
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # A read-only or full temporary directory costs speed, never the run.
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    try:
+        # In Jinja's private per-user temporary directory; the Jinja version is in the name
+        # because compiled code is only valid for the Jinja that made it.
+        return TemplateCache(pattern=f"runcancel-generator-jinja-{jinja2.__version__}-%s.cache")
+    except (OSError, RuntimeError):
+        return None  # no private temporary directory to be had
+
+
 @cache
 def environment() -> jinja2.Environment:
-    """The shared environment: strict about undefined names, no autoescape (this is not HTML)."""
+    """The shared environment, with compiled templates cached between runs."""
+    return template_environment(_template_cache())
+
+
+def template_environment(bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
+    """An environment over ``templates/``: strict about undefined names, no autoescape (this is not HTML)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
@@ -39,6 +74,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - output is Python source, escaped by the filters above
+        bytecode_cache=bytecode_cache,
     )
     env.filters["pyrepr"] = python_literal
     env.filters["doc"] = docstring

@@ -24,7 +24,7 @@ from generator.ir.model import (
 )
 from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
-from generator.render.formatting import format_python
+from generator.render.formatting import Draft, finish
 from generator.render.model_package import ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
 from generator.render.openapi_doc import to_openapi
@@ -36,6 +36,11 @@ _KIND = {ParameterLocation.PATH: "Path", ParameterLocation.QUERY: "Query", Param
 
 def render(api: Api) -> dict[str, bytes]:
     """Every file of the server package for ``api``, under ``servers/<name>/``."""
+    return finish(drafts(api))
+
+
+def drafts(api: Api) -> list[Draft]:
+    """The server package for ``api``, unformatted (see :func:`render`)."""
     slug = package_name(api.name)
     package = f"{slug}_server"
     models = model_package(api, package)
@@ -48,8 +53,7 @@ def render(api: Api) -> dict[str, bytes]:
     }
     for module in ("__init__", "__main__", "app", "handler", "reference"):
         files[f"{package}/{module}.py"] = render_template(f"{TEMPLATE_DIR}/{module}.py.j2", context)
-    files = format_python(files, [package])
-    return {f"servers/{slug}/{path}": text.encode("utf-8") for path, text in files.items()}
+    return [Draft(f"servers/{slug}", files, (package,))]
 
 
 def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:

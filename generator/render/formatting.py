@@ -1,14 +1,17 @@
 """Formatting generated Python with the pinned ruff: imports sorted, then ``ruff format``.
 
 Generated text is deterministic before this step and ruff is pinned, so the
-result is too. Files go through a private temporary directory, in one ruff run
-per step rather than one per file.
+result is too. Renderers hand over drafts; every draft of a run is formatted
+together, in one ruff process per step, because starting ruff costs more than
+formatting a package.
 """
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
@@ -17,32 +20,72 @@ _SETTINGS = [
     "line-length = 120",
     "target-version = 'py311'",
     "lint.select = ['I', 'F401', 'W292', 'UP']",
-    # Wrapping must not depend on how the input happened to be wrapped.
+    # Wrapping must not depend on how the input happened to be wrapped, in code or in imports.
     "format.skip-magic-trailing-comma = true",
+    "lint.isort.split-on-trailing-comma = false",
 ]
+_STEPS = (["check", "--fix", "--exit-zero", "--quiet", "--no-cache"], ["format", "--no-cache"])
 
 
-def format_python(files: dict[str, str], first_party: list[str]) -> dict[str, str]:
-    """``files`` (relative path -> text) with every ``.py`` file's imports sorted and code formatted."""
-    python = {path: text for path, text in files.items() if path.endswith(".py")}
-    if not python:
-        return files
-    settings = [*_SETTINGS, f"lint.isort.known-first-party = {first_party!r}"]
-    config = [arg for setting in settings for arg in ("--config", setting)]
+@dataclass(frozen=True)
+class Draft:
+    """Rendered files of one output directory, before their Python is formatted.
+
+    ``prefix`` is the directory inside the output (``""`` for its root) and
+    ``first_party`` the packages import sorting groups as this draft's own.
+    """
+
+    prefix: str
+    files: dict[str, str]
+    first_party: tuple[str, ...] = field(default=())
+
+    def output_path(self, path: str) -> str:
+        """The output-relative path of one of this draft's files."""
+        return f"{self.prefix}/{path}" if self.prefix else path
+
+
+def finish(drafts: Iterable[Draft]) -> dict[str, bytes]:
+    """Every file of ``drafts`` under its output-relative path, Python formatted, as bytes."""
+    drafts = list(drafts)
+    formatted = _format_python(drafts)
+    return {
+        draft.output_path(path): formatted.get((index, path), text).encode("utf-8")
+        for index, draft in enumerate(drafts)
+        for path, text in draft.files.items()
+    }
+
+
+def _format_python(drafts: list[Draft]) -> dict[tuple[int, str], str]:
+    """Formatted text of every ``.py`` file, keyed by (draft index, path)."""
+    sources = [(i, path) for i, d in enumerate(drafts) for path in d.files if path.endswith(".py")]
+    if not sources:
+        return {}
     ruff = find_ruff_bin()
     with tempfile.TemporaryDirectory(prefix="generator-format-") as scratch:
         root = Path(scratch)
-        for path, text in python.items():
-            target = root / path
+
+        def place(index: int, path: str) -> Path:
+            # One directory per draft, named by position: drafts may share names, never positions.
+            return root / str(index) / path
+
+        for index, draft in enumerate(drafts):
+            # Each draft's own settings file: ruff takes the nearest one for every file it is given.
+            settings = [*_SETTINGS, f"lint.isort.known-first-party = {list(draft.first_party)!r}"]
+            (root / str(index)).mkdir()
+            (root / str(index) / ".ruff.toml").write_text("\n".join(settings) + "\n", encoding="utf-8")
+        for index, path in sources:
+            target = place(index, path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        for step in (["check", "--fix", "--exit-zero", "--quiet", "--no-cache"], ["format", "--quiet", "--no-cache"]):
+            target.write_text(drafts[index].files[path], encoding="utf-8")
+        # Files named explicitly are never skipped by ruff's default excludes (a vendor called "build").
+        names = [str(place(index, path).relative_to(root)) for index, path in sources]
+        for step in _STEPS:
             result = subprocess.run(  # noqa: S603 - the pinned ruff, on our own files
-                [ruff, *step, *config, "--isolated", "."], cwd=root, capture_output=True, text=True, check=False
+                [ruff, *step, "--", *names], cwd=root, capture_output=True, text=True, check=False
             )
             if result.returncode != 0:
                 # Generated code that does not parse is a bug in a template: say where.
-                message = (result.stderr or result.stdout).strip().splitlines()
-                raise RuntimeError(f"ruff {step[0]} failed on generated code: {' '.join(message)[:300]}")
-        formatted = {path: (root / path).read_text(encoding="utf-8") for path in python}
-    return {**files, **formatted}
+                lines = (result.stderr or result.stdout).strip().splitlines()
+                message = " ".join(line for line in lines if "error" in line) or " ".join(lines)
+                raise RuntimeError(f"ruff {step[0]} failed on generated code: {message[:300]}")
+        return {(index, path): place(index, path).read_text(encoding="utf-8") for index, path in sources}

@@ -15,7 +15,7 @@ from generator.ir.model import (
     SchemeKind,
 )
 from generator.render.environment import render_template
-from generator.render.formatting import format_python
+from generator.render.formatting import Draft, finish
 from generator.render.model_bridge import ModelPlan
 from generator.render.model_package import Exports, ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
@@ -39,6 +39,11 @@ def client_context(api: Api, models: ModelPackage | None = None) -> dict[str, An
 
 def render(api: Api) -> dict[str, bytes]:
     """Every file of the client package for ``api``, under ``clients/<name>/``."""
+    return finish(drafts(api))
+
+
+def drafts(api: Api) -> list[Draft]:
+    """The client package for ``api``, unformatted (see :func:`render`)."""
     slug = package_name(api.name)
     package = client_package(api)
     models = model_package(api, package)
@@ -52,8 +57,7 @@ def render(api: Api) -> dict[str, bytes]:
         f"{package}/errors.py": render_template(f"{TEMPLATE_DIR}/errors.py.j2", context),
         f"{package}/client.py": render_template(f"{TEMPLATE_DIR}/client.py.j2", context),
     }
-    files = format_python(files, [package])
-    return {f"clients/{slug}/{path}": text.encode("utf-8") for path, text in files.items()}
+    return [Draft(f"clients/{slug}", files, (package,))]
 
 
 def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from generator.ir.model import (
 )
 from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
-from generator.render.formatting import format_python
+from generator.render.formatting import Draft, finish
 from generator.render.naming import package_name
 from generator.render.python_client import client_context, client_package
 
@@ -30,9 +30,14 @@ PACKAGE = "runcancel"
 
 def render(apis: list[Api]) -> dict[str, bytes]:
     """The ``runcancel`` package over the vendors of ``apis`` that declare cancel roles, and the README."""
+    return finish(drafts(apis))
+
+
+def drafts(apis: list[Api]) -> list[Draft]:
+    """The unified layer, unformatted (see :func:`render`); empty when no vendor declares a cancel operation."""
     vendors = [_vendor(api, api.cancel) for api in apis if api.cancel is not None]
     if not vendors:
-        return {}  # no vendor declares a cancel operation: nothing to unify
+        return []  # nothing to unify
     context = {"vendors": vendors, "version": __version__}
     files: dict[str, str] = {
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
@@ -42,10 +47,9 @@ def render(apis: list[Api]) -> dict[str, bytes]:
     }
     for vendor in vendors:
         files[f"{PACKAGE}/{vendor['module']}.py"] = render_template(f"{TEMPLATE_DIR}/vendor.py.j2", vendor)
+    readme = {"README.md": render_template(f"{TEMPLATE_DIR}/README.md.j2", context)}
     # The vendor clients are distributions of their own: third-party to this package.
-    rendered = {f"clients/{PACKAGE}/{p}": t.encode("utf-8") for p, t in format_python(files, [PACKAGE]).items()}
-    rendered["README.md"] = render_template(f"{TEMPLATE_DIR}/README.md.j2", context).encode("utf-8")
-    return rendered
+    return [Draft(f"clients/{PACKAGE}", files, (PACKAGE,)), Draft("", readme)]
 
 
 def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""The OpenAPI rule checks of a run's specs, in a second process while rendering goes on.
+
+Checking the rules needs openapi-spec-validator, whose import alone costs about
+as much as rendering two vendors; the check reads only the spec files and yields
+only problems. So on a machine that can fork and has a second core, a child
+process imports the validator and checks every spec while this process renders.
+Elsewhere, or if the child dies, the checks run here when their results are asked
+for. Either way the problems are the same, in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from generator.load import rule_problems
+from generator.load.problem import Problem
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One spec to check: its path, how to show it, and whether rule breaches are only warnings."""
+
+    spec: Path
+    display: str
+    lenient: bool
+
+
+class RuleChecks:
+    """The checks of ``checks``, started now; :meth:`problems` waits for one of them."""
+
+    def __init__(self, checks: Sequence[RuleCheck], *, background: bool | None = None) -> None:
+        self._checks = list(checks)
+        self._results: dict[int, list[Problem]] = {}
+        self._receiver: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if background if background is not None else _can_overlap(len(self._checks)):
+            self._start()
+
+    def problems(self, index: int) -> list[Problem]:
+        """The rule problems of check ``index`` (waits for the child when it is still at work)."""
+        while index not in self._results and self._receiver is not None:
+            try:
+                done, found = self._receiver.recv()
+            except (EOFError, OSError):
+                self.close()  # the child is gone: whatever it had not sent is checked here
+                break
+            self._results[done] = found
+        if index not in self._results:
+            self._results[index] = _check(self._checks[index])
+        return self._results[index]
+
+    def close(self) -> None:
+        """Stop the child, if any (results already received stay)."""
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+    def __enter__(self) -> RuleChecks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_run_all, args=(self._checks, sender), daemon=True)
+        process.start()
+        sender.close()  # only the child writes: its exit must reach this end as EOF
+        self._receiver, self._process = receiver, process
+
+
+def _can_overlap(count: int) -> bool:
+    if count == 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform can say which cores this process may use
+        cores = os.cpu_count() or 1
+    return cores > 1
+
+
+def _run_all(checks: list[RuleCheck], sender: Connection) -> None:
+    with sender:
+        for index, check in enumerate(checks):
+            try:
+                found = _check(check)
+            except Exception:  # noqa: BLE001 - the parent checks the rest itself, and so meets the failure first-hand
+                return
+            sender.send((index, found))
+
+
+def _check(check: RuleCheck) -> list[Problem]:
+    return rule_problems(check.spec, check.display, check.lenient)

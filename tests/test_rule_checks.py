@@ -1,0 +1,106 @@
+"""OpenAPI rule checks beside rendering: the same problems, in the same place, whoever checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator import rule_checks
+from generator.cli import main
+from generator.load import load_spec
+from generator.load.problem import Diagnostics
+from generator.rule_checks import RuleCheck, RuleChecks
+from tests.conftest import ROOT
+
+# Breaks the OpenAPI rules twice (a parameter without 'in', an operation without responses)
+# and draws a normalising warning (no operationId) after them.
+BROKEN = """\
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /runs/{id}/cancel:
+    post:
+      parameters:
+        - {name: id, required: true, schema: {type: string}}
+  /runs/cancel:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {ids: {type: array, items: {type: string}}}}
+      responses:
+        '204': {description: Done}
+"""
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    return path
+
+
+def _rule_problems_of_loading(path: Path, lenient: bool) -> list[str]:
+    """What checking the rules adds to loading, found the plain way: load with and without the rules."""
+    with_rules, without = Diagnostics(lenient=lenient), Diagnostics(lenient=lenient)
+    load_spec(path, with_rules, str(path))
+    load_spec(path, without, str(path), check_rules=False)
+    assert with_rules.problems[: len(without.problems)] == without.problems
+    return [str(p) for p in with_rules.problems[len(without.problems) :]]
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+def test_background_and_in_process_checks_find_what_loading_finds(broken: Path, lenient: bool) -> None:
+    expected = _rule_problems_of_loading(broken, lenient)
+    assert len(expected) >= 2
+    assert all((": warning: " if lenient else ": error: ") in line for line in expected)
+    checks = [RuleCheck(broken, str(broken), lenient), RuleCheck(ROOT / "specs" / "cargo.yaml", "cargo.yaml", False)]
+    for background in (True, False):
+        with RuleChecks(checks, background=background) as found:
+            # Asked out of order: the answers still belong to the right spec.
+            assert found.problems(1) == []
+            assert [str(p) for p in found.problems(0)] == expected
+
+
+def test_a_child_that_dies_leaves_the_checks_to_this_process(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def die(*_: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(rule_checks, "_run_all", die)
+    with RuleChecks([RuleCheck(broken, str(broken), False)], background=True) as found:
+        assert [str(p) for p in found.problems(0)] == _rule_problems_of_loading(broken, False)
+
+
+def test_the_rendering_process_never_imports_the_validator(broken: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from generator.rule_checks import RuleCheck, RuleChecks
+        with RuleChecks([RuleCheck(Path({str(broken)!r}), "broken.yaml", False)], background=True) as checks:
+            assert checks.problems(0)
+        print("openapi_spec_validator" in sys.modules)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_generate_reports_what_validate_reports_in_the_same_order(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(broken)]) == 2
+    validated = [line for line in capsys.readouterr().err.splitlines() if str(broken) in line]
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(broken), "--out", str(out)]) == 2
+    generated = capsys.readouterr().err.splitlines()
+    assert [line for line in generated if str(broken) in line] == validated
+    # Rule breaches first, then what normalising noticed, as loading would have put them.
+    assert ": error: " in validated[0] and ": warning: " in validated[-1]
+    assert generated[-1] == "generation failed: nothing was written"
+    assert not out.exists()
