@@ -1,4 +1,4 @@
-"""Writing rendered files: everything is rendered first, then written file by file atomically.
+"""Writing rendered files: everything is rendered first, then the output tree is replaced in one step.
 
 A manifest remembers what the generator wrote, so files it no longer produces
 are removed and files it never produced are left alone.
@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from generator.swap import replace_file, staged
 
 MANIFEST = ".manifest.json"
 
@@ -55,31 +55,37 @@ def _in(areas: set[str] | None, path: str) -> bool:
 def write_output(
     root: Path, files: Mapping[str, bytes], meta: Mapping[str, object], areas: set[str] | None = None
 ) -> WriteReport:
-    """Make ``root`` hold ``files``: changed files replaced atomically, stale ones removed.
+    """Make ``root`` hold ``files``, replacing the whole tree in one step (see :mod:`generator.swap`).
 
-    With ``areas``, only files inside them are managed (see :func:`areas_of`).
+    Changed files are new, unchanged ones untouched, stale ones (made by an
+    earlier run, no longer produced) removed; files never produced stay. With
+    ``areas``, only files inside them are managed (see :func:`areas_of`).
     """
     plan = {str(safe_relative(p)): data for p, data in files.items()}
     report = WriteReport()
     previous = _read_manifest(root)
+    changed: dict[str, bytes] = {}
     for relative in sorted(plan):
         target = root / relative
-        if target.is_file() and target.read_bytes() == plan[relative]:
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == plan[relative]:
             report.unchanged.append(relative)
-            continue
-        _atomic_write(target, plan[relative])
-        report.written.append(relative)
-    for relative in sorted(p for p in set(previous) - set(plan) if _in(areas, p)):
-        stale = root / safe_relative(relative)
-        if stale.is_file():
-            stale.unlink()
-            report.removed.append(relative)
-            _prune_empty_dirs(stale.parent, root)
+        else:
+            changed[relative] = plan[relative]
+            report.written.append(relative)
+    report.removed = sorted(p for p in set(previous) - set(plan) if _in(areas, p) and (root / p).is_file())
     kept = {p: h for p, h in previous.items() if not _in(areas, p)}
     manifest = _manifest_bytes(plan, meta, kept)
     manifest_path = root / MANIFEST
-    if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
-        _atomic_write(manifest_path, manifest)
+    if manifest_path.is_file() and manifest_path.read_bytes() == manifest and not changed and not report.removed:
+        return report  # nothing to do: no copy, no swap
+    with staged(root) as staging:
+        for relative, data in changed.items():
+            replace_file(staging / relative, data)
+        for relative in report.removed:
+            stale = staging / safe_relative(relative)
+            stale.unlink()
+            _prune_empty_dirs(stale.parent, staging)
+        replace_file(staging / MANIFEST, manifest)
     return report
 
 
@@ -123,20 +129,18 @@ def _read_manifest(root: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     files = data.get("files") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    if not isinstance(files, dict):
+        return {}
+    # An edited manifest must not steer removal outside the output: such entries are ignored.
+    return {str(k): str(v) for k, v in files.items() if _is_safe(str(k))}
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _is_safe(path: str) -> bool:
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        safe_relative(path)
+    except UnsafePath:
+        return False
+    return True
 
 
 def _prune_empty_dirs(directory: Path, root: Path) -> None:
