@@ -26,8 +26,8 @@ diff: $(STAMP)
 	$(PY) -m generator diff --base $(BASE)
 
 lint: $(STAMP)
-	$(PY) -m ruff check generator tests
-	$(PY) -m ruff format --check generator tests
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff format --check generator tests bench
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

@@ -43,18 +43,34 @@ print(json.dumps({"seconds": elapsed, "kib": resource.getrusage(resource.RUSAGE_
 """
 
 
+Job = tuple[list[str], Path, object]  # command, working directory, prepare() to call before each run
+
+
 def measure(command: list[str], runs: int, cwd: Path, prepare: object = None) -> dict[str, float]:
     """Median wall time and peak memory of ``command`` over ``runs`` runs (``prepare()`` before each)."""
-    seconds, kib, failures = [], [], 0
+    return measure_interleaved([(command, cwd, prepare)], runs)[0]
+
+
+def measure_interleaved(jobs: list[Job], runs: int) -> list[dict[str, float]]:
+    """:func:`measure` for several commands, taking turns run by run.
+
+    Commands compared with each other are timed in turns so that a slow patch of
+    a shared machine falls on all of them alike.
+    """
+    samples: list[tuple[list[float], list[float], list[int]]] = [([], [], []) for _ in jobs]
     for _ in range(runs):
-        if callable(prepare):
-            prepare()
-        result = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
-        data = json.loads(result.stdout)
-        seconds.append(data["seconds"])
-        kib.append(data["kib"])
-        failures += data["code"] != 0
-    return {"seconds": statistics.median(seconds), "mib": statistics.median(kib) / 1024, "failures": failures}
+        for (command, cwd, prepare), (seconds, kib, codes) in zip(jobs, samples, strict=True):
+            if callable(prepare):
+                prepare()
+            result = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
+            data = json.loads(result.stdout)
+            seconds.append(data["seconds"])
+            kib.append(data["kib"])
+            codes.append(data["code"])
+    return [
+        {"seconds": statistics.median(s), "mib": statistics.median(k) / 1024, "failures": sum(c != 0 for c in codes)}
+        for s, k, codes in samples
+    ]
 
 
 def project_copy(scratch: Path) -> Path:
@@ -71,20 +87,41 @@ def synthetic_spec(operations: int, path: Path) -> Path:
         schemas[f"Thing{i}"] = {
             "type": "object",
             "required": ["id"],
-            "properties": {"id": {"type": "string"}, "count": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}},
+            "properties": {
+                "id": {"type": "string"},
+                "count": {"type": "integer"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            },
         }
         paths[f"/things{i}/{{id}}"] = {
             "post": {
                 "operationId": f"update_thing_{i}",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{i}"}}}},
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{i}"}}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{i}"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{i}"}}},
+                    }
+                },
             }
         }
-    document = {"openapi": "3.1.0", "info": {"title": f"Synthetic {operations}", "version": "1"},
-                "servers": [{"url": "https://example.test"}], "paths": paths, "components": {"schemas": schemas}}  # fmt: skip
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": f"Synthetic {operations}", "version": "1"},
+        "servers": [{"url": "https://example.test"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
     path.write_text(json.dumps(document))
     return path
+
+
+# Pinned, so that two runs of this script compare against the same thing.
+COMPARE_TOOLS = ("openapi-python-client==0.29.1", "fastapi-code-generator==0.8.1")
 
 
 def ensure_compare() -> Path | None:
@@ -92,22 +129,54 @@ def ensure_compare() -> Path | None:
     python = COMPARE / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(COMPARE)], check=True)
-        done = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "openapi-python-client", "fastapi-code-generator"],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if done.returncode != 0:
-            print(done.stderr[-2000:], file=sys.stderr)
-            return None
+    done = subprocess.run([str(python), "-m", "pip", "install", "-q", *COMPARE_TOOLS], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return None
     return python
+
+
+def template_cache_files() -> list[Path]:
+    """The compiled templates this generator keeps in Jinja's per-user temporary directory."""
+    directory = Path(tempfile.gettempdir()) / f"_jinja2-cache-{os.getuid()}"
+    return list(directory.glob("runcancel-generator-jinja-*")) if directory.is_dir() else []
+
+
+def compare_script(scratch: Path, bin_dir: Path) -> tuple[Path, Path]:
+    """One shell script generating clients and servers for all five vendors, as (a) does.
+
+    A tool failing on a spec does not stop the script (the other specs still count),
+    but the failure is written to the second path returned, for the results to show.
+    """
+    failures = scratch / "compare-failures.txt"
+    lines = []
+    for vendor in VENDORS:
+        spec = ROOT / "specs" / f"{vendor}.yaml"
+        out = scratch / "cmp" / vendor
+        lines.append(
+            f"{bin_dir}/openapi-python-client generate --path {spec} --output-path {out}/client "
+            f"--overwrite >/dev/null 2>&1 || echo 'openapi-python-client on {vendor}' >> {failures}"
+        )
+        lines.append(
+            f"{bin_dir}/fastapi-codegen --input {spec} --output {out}/server "
+            f">/dev/null 2>&1 || echo 'fastapi-codegen on {vendor}' >> {failures}"
+        )
+    script = scratch / "compare.sh"
+    script.write_text("\n".join(lines) + "\n")
+    return script, failures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-compare", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out (d)")
     args = parser.parse_args()
+    # As an installed package would be: PYTHONDONTWRITEBYTECODE (set on some machines) would
+    # otherwise make every run compile the generator from source, the other tools being precompiled.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "generator")], check=True, stdout=subprocess.DEVNULL)
     rows: list[tuple[str, str, dict[str, float]]] = []
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch_name:
         scratch = Path(scratch_name)
         project = project_copy(scratch)
@@ -117,70 +186,152 @@ def main() -> None:
         def wipe() -> None:
             shutil.rmtree(project / "generated", ignore_errors=True)
 
-        env_cwd = ROOT
-        rows.append(("(a) full generation, 5 vendors", "this generator", measure(generate, args.runs, env_cwd, wipe)))
-        subprocess.run(generate, cwd=env_cwd, check=True)
-        rows.append(("(b) no-op regeneration", "this generator", measure(generate, args.runs, env_cwd)))
-        rows.append(("(b) start-up: --version", "this generator", measure([PYTHON, "-m", "generator", "--version"], args.runs, env_cwd)))
+        def wipe_all() -> None:
+            wipe()
+            for cached in template_cache_files():
+                cached.unlink()
 
+        env_cwd = ROOT
         compare = None if args.skip_compare else ensure_compare()
+        jobs: list[tuple[str, str, Job]] = [
+            ("(a) full generation, 5 vendors", "this generator", (generate, env_cwd, wipe)),
+            ("(a) full generation, no compiled templates cached", "this generator", (generate, env_cwd, wipe_all)),
+        ]
+        failures = scratch / "compare-failures.txt"
         if compare is not None:
-            bin_dir = compare.parent
+            script, failures = compare_script(scratch, compare.parent)
 
             def both_tools() -> None:
-                for vendor in VENDORS:
-                    out = scratch / "cmp" / vendor
-                    shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(scratch / "cmp", ignore_errors=True)
+                failures.unlink(missing_ok=True)
 
-            # One shell command generating clients and servers for all five, as (a) does.
-            script = scratch / "compare.sh"
-            lines = ["set -e"]
-            for vendor in VENDORS:
-                spec = ROOT / "specs" / f"{vendor}.yaml"
-                out = scratch / "cmp" / vendor
-                lines.append(f"{bin_dir}/openapi-python-client generate --path {spec} --output-path {out}/client --overwrite >/dev/null 2>&1 || true")
-                lines.append(f"{bin_dir}/fastapi-codegen --input {spec} --output {out}/server >/dev/null 2>&1 || true")
-            script.write_text("\n".join(lines) + "\n")
-            rows.append(("(c) clients and servers, 5 vendors", "openapi-python-client + fastapi-code-generator",
-                         measure(["bash", str(script)], args.runs, env_cwd, both_tools)))  # fmt: skip
+            jobs.append(
+                (
+                    "(c) clients and servers, 5 vendors",
+                    "openapi-python-client + fastapi-code-generator",
+                    (["bash", str(script)], env_cwd, both_tools),
+                )
+            )
+        # (a) and (c) take turns, run by run: their ratio is the target.
+        results = measure_interleaved([job for _, _, job in jobs], args.runs)
+        rows.extend((case, tool, result) for (case, tool, _), result in zip(jobs, results, strict=True))
+        if compare is not None:
+            failed = sorted(set(failures.read_text().splitlines())) if failures.exists() else []
+            notes.append(
+                f"(c) runs {', '.join(COMPARE_TOOLS)}; commands that failed in the last run: "
+                f"{', '.join(failed) if failed else 'none'}."
+            )
+        subprocess.run(generate, cwd=env_cwd, check=True)
+        noop, startup = measure_interleaved(
+            [(generate, env_cwd, None), ([PYTHON, "-m", "generator", "--version"], env_cwd, None)], args.runs
+        )
+        rows.append(("(b) no-op regeneration", "this generator", noop))
+        rows.append(("(b) start-up: --version", "this generator", startup))
 
-        for size in (10, 100, 1000):
-            spec = synthetic_spec(size, scratch / f"synthetic{size}.json")
-            out = scratch / f"ours{size}"
-            ours = [PYTHON, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "-q"]
-            runs = max(1, args.runs // (2 if size >= 1000 else 1))
-            rows.append((f"(d) synthetic, {size} operations", "this generator",
-                         measure(ours, runs, env_cwd, lambda out=out: shutil.rmtree(out, ignore_errors=True))))  # fmt: skip
-            if compare is not None:
-                theirs = [str(compare.parent / "openapi-python-client"), "generate", "--path", str(spec),
-                          "--output-path", str(scratch / f"opc{size}"), "--overwrite"]  # fmt: skip
-                rows.append((f"(d) synthetic, {size} operations", "openapi-python-client", measure(theirs, runs, env_cwd)))
-        for name in ("skyvern-full.json", "b3os-full.json", "langgraph-full.json"):
-            spec = CORPUS / name
-            out = scratch / f"corpus-{name}"
-            ours = [PYTHON, "-m", "generator", "generate", "--lenient", "--spec", str(spec), "--out", str(out), "-q"]
-            rows.append((f"(d) corpus {name}", "this generator", measure(ours, 1, env_cwd)))
-            if compare is not None:
-                theirs = [str(compare.parent / "openapi-python-client"), "generate", "--path", str(spec),
-                          "--output-path", str(scratch / f"opc-{name}"), "--overwrite"]  # fmt: skip
-                rows.append((f"(d) corpus {name}", "openapi-python-client", measure(theirs, 1, env_cwd)))
-    write_results(rows, args.runs)
+        if not args.skip_scale:
+            rows.extend(scale_rows(scratch, args.runs, env_cwd, compare))
+    write_results(rows, args.runs, notes)
 
 
-def write_results(rows: list[tuple[str, str, dict[str, float]]], runs: int) -> None:
+def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> list[tuple[str, str, dict[str, float]]]:
+    """(d): synthetic specs of growing size and the full vendor specs, for this generator and openapi-python-client."""
+    rows = []
+    for size in (10, 100, 1000):
+        spec = synthetic_spec(size, scratch / f"synthetic{size}.json")
+        out = scratch / f"ours{size}"
+        ours = [PYTHON, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "-q"]
+        count = max(1, runs // (2 if size >= 1000 else 1))
+        rows.append(
+            (
+                f"(d) synthetic, {size} operations",
+                "this generator",
+                measure(ours, count, cwd, lambda out=out: shutil.rmtree(out, ignore_errors=True)),
+            )
+        )
+        if compare is not None:
+            theirs = [
+                str(compare.parent / "openapi-python-client"),
+                "generate",
+                "--path",
+                str(spec),
+                "--output-path",
+                str(scratch / f"opc{size}"),
+                "--overwrite",
+            ]
+            rows.append((f"(d) synthetic, {size} operations", "openapi-python-client", measure(theirs, count, cwd)))
+    for name in ("skyvern-full.json", "b3os-full.json", "langgraph-full.json"):
+        spec = CORPUS / name
+        out = scratch / f"corpus-{name}"
+        ours = [PYTHON, "-m", "generator", "generate", "--lenient", "--spec", str(spec), "--out", str(out), "-q"]
+        rows.append((f"(d) corpus {name}", "this generator", measure(ours, 1, cwd)))
+        if compare is not None:
+            theirs = [
+                str(compare.parent / "openapi-python-client"),
+                "generate",
+                "--path",
+                str(spec),
+                "--output-path",
+                str(scratch / f"opc-{name}"),
+                "--overwrite",
+            ]
+            rows.append((f"(d) corpus {name}", "openapi-python-client", measure(theirs, 1, cwd)))
+    return rows
+
+
+def targets(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
+    """The issue's targets, judged from the rows."""
+    seconds = {(case, tool): result["seconds"] for case, tool, result in rows}
+    ours = "this generator"
+    lines = []
+    full = seconds.get(("(a) full generation, 5 vendors", ours))
+    cold = seconds.get(("(a) full generation, no compiled templates cached", ours))
+    other = seconds.get(("(c) clients and servers, 5 vendors", "openapi-python-client + fastapi-code-generator"))
+    if full is not None and cold is not None and other is not None:
+        verdict = "met" if max(full, cold) <= other / 5 else "NOT met"
+        lines.append(
+            f"- (a) at most one fifth of (c): {full / other:.2f}x, no templates cached {cold / other:.2f}x: {verdict}."
+        )
+    noop = seconds.get(("(b) no-op regeneration", ours))
+    start = seconds.get(("(b) start-up: --version", ours))
+    if noop is not None and start is not None:
+        verdict = "met" if noop < 2 * start else "NOT met"
+        lines.append(
+            f"- (b) no-op under twice the start-up: {noop:.2f} s against {start:.2f} s "
+            f"({noop / start:.1f}x): {verdict}."
+        )
+    sizes = [seconds.get((f"(d) synthetic, {n} operations", ours)) for n in (10, 100, 1000)]
+    if all(s is not None for s in sizes):
+        small, middle, large = sizes  # type: ignore[misc]
+        per_op_low = (middle - small) / 90
+        per_op_high = (large - middle) / 900
+        lines.append(
+            f"- (d) linear growth: {per_op_low * 1000:.1f} ms per operation from 10 to 100, "
+            f"{per_op_high * 1000:.1f} ms from 100 to 1000 (a constant cost per operation is linear; "
+            "a cost per operation that grew with size would not be)."
+        )
+    return lines
+
+
+def write_results(rows: list[tuple[str, str, dict[str, float]]], runs: int, notes: list[str]) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     lines = [
         "# Benchmark results",
         "",
         f"Written by `bench/run.py` on {time.strftime('%Y-%m-%d')}; machine: {machine}.",
-        f"Medians of {runs} runs (the 1000-operation and corpus rows: fewer). Wall time of the whole command,",
-        "peak resident memory of its process tree. A non-zero 'failed' means that many runs exited non-zero.",
+        f"Medians of {runs} runs (the 1000-operation and corpus rows: fewer). Wall time of the whole command;",
+        "memory is the largest resident set of any one process of the command. A non-zero 'failed' means that",
+        "many runs exited non-zero. The machine is shared: expect runs of the same command to differ by 10-20 %.",
         "",
         "| case | tool | seconds | peak MiB | failed |",
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for case, tool, result in rows:
         lines.append(f"| {case} | {tool} | {result['seconds']:.2f} | {result['mib']:.0f} | {result['failures']} |")
+    verdicts = targets(rows)
+    if verdicts:
+        lines += ["", "## Targets", "", *verdicts]
+    if notes:
+        lines += ["", "## Notes", "", *[f"- {note}" for note in notes]]
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
