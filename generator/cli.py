@@ -173,7 +173,7 @@ def _run_generate(args: argparse.Namespace) -> int:
         print(f"{config.path}: error: unknown vendor {unknown[0]!r} (configured: {known})", file=sys.stderr)
         return EXIT_INPUT
     targets = resolve_targets(args.vendor, config, diagnostics)
-    rendered = _render_targets(targets, args, unify=not args.vendor)
+    rendered = _render_targets(targets, args, unify=config.unified and not args.vendor)
     if rendered is None:
         return EXIT_INPUT
     files, read = rendered
@@ -201,6 +201,7 @@ def _render_targets(
     targets: list[Any], args: argparse.Namespace, *, unify: bool
 ) -> tuple[dict[str, bytes], list[Path]] | None:
     """Every file for ``targets``, and the spec files read; None (problems reported) on bad input."""
+    from generator.config import VENDOR_TARGETS
     from generator.pipeline import build, rule_mode
     from generator.render import unified
     from generator.render.formatting import finish
@@ -215,7 +216,8 @@ def _render_targets(
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, args.lenient, read, check_rules=False)
-            produced = _target_drafts(built, functools.partial(checks.problems, index))
+            wanted = target.vendor.targets if target.vendor else VENDOR_TARGETS
+            produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
             built.add_rule_problems(checks.problems(index))
             _report(built.diagnostics.problems if not args.quiet else built.diagnostics.errors())
             if built.api is None:
@@ -243,17 +245,17 @@ def _render_targets(
     return files, read
 
 
-def _target_drafts(built: Built, rule_problems: Callable[[], list[Problem]]) -> list[tuple[str, list[Draft]]]:
-    """The ir, client and server drafts of a built target, by label; none when its problems stop it."""
+def _target_drafts(
+    built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
+) -> list[tuple[str, list[Draft]]]:
+    """The ``wanted`` drafts (ir, client, server) of a built target, by label; none when its problems stop it."""
     from generator.render import fastapi_server, ir_json, python_client
 
     if built.api is None:
         return []
+    renderers = {"ir": ir_json, "client": python_client, "server": fastapi_server}
     try:
-        return [
-            (label, r.drafts(built.api))
-            for label, r in (("ir", ir_json), ("client", python_client), ("server", fastapi_server))
-        ]
+        return [(label, renderers[label].drafts(built.api)) for label in wanted]
     except Exception:
         # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.
         built.add_rule_problems(rule_problems())

@@ -17,6 +17,15 @@ from generator.load.source import SourceFile, read_source
 DEFAULT_CONFIG = Path("generator.yaml")
 
 _NAME = r"^[a-z][a-z0-9_]*$"
+# What can be generated per vendor, and across vendors.
+VENDOR_TARGETS = ("ir", "client", "server")
+UNIFIED = "unified"
+
+
+def _targets_schema(names: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "array", "items": {"enum": list(names)}, "uniqueItems": True, "minItems": 1}
+
+
 _STATUS = {"type": "integer", "minimum": 400, "maximum": 599}
 _CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -24,6 +33,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "output": {"type": "string", "minLength": 1},
+        "targets": _targets_schema((*VENDOR_TARGETS, UNIFIED)),
         "vendors": {
             "type": "object",
             "minProperties": 1,
@@ -34,6 +44,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "spec": {"type": "string", "minLength": 1},
+                    "targets": _targets_schema(VENDOR_TARGETS),
                     "lenient": {"type": "boolean"},
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
                     "include": {
@@ -139,6 +150,7 @@ class VendorConfig:
     cancel: CancelConfig | None
     api_key_header: str | None = None
     include: OperationFilter | None = None
+    targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,7 @@ class Config:
     path: Path
     output: Path
     vendors: tuple[VendorConfig, ...]
+    unified: bool = True  # whether the layer across vendors is generated
 
     def vendor(self, name: str) -> VendorConfig | None:
         """The vendor called ``name``, if configured."""
@@ -166,12 +179,34 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
     if errors:
         return None
     base = path.parent
-    vendors = tuple(_vendor(source, name, raw, base) for name, raw in source.data["vendors"].items())
+    targets = source.data.get("targets", [*VENDOR_TARGETS, UNIFIED])
+    defaults = tuple(t for t in VENDOR_TARGETS if t in targets)
+    vendors = tuple(_vendor(source, name, raw, base, defaults) for name, raw in source.data["vendors"].items())
+    unified = UNIFIED in targets
+    if unified and not _clients_for_unified(source, vendors, diagnostics):
+        return None
     output = base / source.data.get("output", "generated")
-    return Config(path=path, output=output, vendors=vendors)
+    return Config(path=path, output=output, vendors=vendors, unified=unified)
 
 
-def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> VendorConfig:
+def _clients_for_unified(source: SourceFile, vendors: tuple[VendorConfig, ...], diagnostics: Diagnostics) -> bool:
+    """Whether every vendor with a cancel operation has the client the unified layer is built on."""
+    fine = True
+    for vendor in vendors:
+        if vendor.cancel is None or "client" in vendor.targets:
+            continue
+        own = "targets" in source.data["vendors"][vendor.name]
+        at = jp.join("", "vendors", vendor.name, "targets") if own else "/targets"
+        diagnostics.error(
+            source.locate(at),
+            f"vendor {vendor.name!r} declares a cancel operation but no client target: the unified "
+            "layer is built on its client (add 'client', or leave 'unified' out of the top-level targets)",
+        )
+        fine = False
+    return fine
+
+
+def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targets: tuple[str, ...]) -> VendorConfig:
     spec_display = str(base / raw["spec"]) if str(base) != "." else raw["spec"]
     cancel = None
     if "cancel" in raw:
@@ -211,6 +246,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path) -> V
         lenient=raw.get("lenient", False),
         cancel=cancel,
         api_key_header=raw.get("api_key_header"),
+        targets=tuple(t for t in VENDOR_TARGETS if t in raw.get("targets", targets)),
         include=None
         if "include" not in raw
         else OperationFilter(

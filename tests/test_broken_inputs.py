@@ -28,6 +28,10 @@ paths:
 """
 
 
+# OK_OPERATION with the schema its body refers to.
+OK_SPEC = OK_OPERATION + "components:\n  schemas:\n    Body: {type: object}\n"
+
+
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
     captured = capsys.readouterr()
@@ -235,8 +239,37 @@ def test_config_errors_name_the_config_line(tmp_path: Path, capsys: pytest.Captu
     ]
 
 
+def test_a_cancel_vendor_without_a_client_cannot_join_the_unified_layer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "spec.yaml", OK_SPEC)
+    config = write(
+        tmp_path,
+        "gen.yaml",
+        """\
+        vendors:
+          acme:
+            spec: spec.yaml
+            targets: [server]
+            cancel:
+              operation: cancel
+              inputs: []
+        """,
+    )
+    code, _, err = run(["--config", str(config), "generate"], capsys)
+    assert code == 2
+    assert error_lines(err) == [
+        f"{config}:4: error: vendor 'acme' declares a cancel operation but no client target: the unified layer "
+        "is built on its client (add 'client', or leave 'unified' out of the top-level targets) "
+        "[#/vendors/acme/targets]"
+    ]
+    config.write_text(config.read_text().replace("vendors:", "targets: [server]\nvendors:"))
+    assert main(["--config", str(config), "generate", "--quiet"]) == 0
+    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == [".manifest.json", "servers"]
+
+
 def test_cancel_role_naming_a_missing_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, "spec.yaml", OK_OPERATION + "components:\n  schemas:\n    Body: {type: object}\n")
+    write(tmp_path, "spec.yaml", OK_SPEC)
     config = write(
         tmp_path,
         "gen.yaml",
@@ -261,7 +294,7 @@ def test_cancel_role_naming_a_missing_input(tmp_path: Path, capsys: pytest.Captu
 def test_generate_with_a_broken_spec_leaves_previous_output_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "good.yaml", OK_OPERATION + "components:\n  schemas:\n    Body: {type: object}\n")
+    write(tmp_path, "good.yaml", OK_SPEC)
     config = write(tmp_path, "gen.yaml", "output: out\nvendors:\n  good: {spec: good.yaml}\n")
     assert main(["--config", str(config), "generate", "--quiet"]) == 0
     before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -293,7 +326,7 @@ def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
 
 
 def test_cancel_outcome_must_match_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, "spec.yaml", OK_OPERATION + "components:\n  schemas:\n    Body: {type: object}\n")
+    write(tmp_path, "spec.yaml", OK_SPEC)
     config = write(
         tmp_path,
         "gen.yaml",

@@ -115,3 +115,29 @@ def test_output_is_the_same_whatever_the_hash_seed_and_directory(project: Path, 
     expected = {name: (ROOT / "generated" / name).read_bytes() for name in listed}
     assert set(outputs[0]) == set(expected)
     assert [k for k in expected if expected[k] != outputs[0][k]] == []
+
+
+def test_targets_choose_what_is_generated_and_dropping_one_removes_its_files(project: Path) -> None:
+    config = project / "generator.yaml"
+    original = config.read_text()
+    assert "\ntargets:" not in original and "  agno:\n    spec: specs/agno.yaml\n" in original
+    config.write_text(
+        original.replace("output: generated\n", "output: generated\ntargets: [client, unified]\n").replace(
+            "  agno:\n    spec: specs/agno.yaml\n",
+            "  agno:\n    spec: specs/agno.yaml\n    targets: [client, server]\n",
+        )
+    )
+    assert main(["--config", str(config), "generate", "--quiet"]) == 0
+    output = project / "generated"
+    (output / "servers" / "agno" / "notes.txt").write_text("the user's own file\n")
+    made = {p.relative_to(output).parts[:2] for p in output.rglob("*") if p.is_file()}
+    vendors = {"cargo", "skyvern", "b3os", "langsmith", "agno"}
+    assert {("clients", v) for v in vendors} | {("clients", "runcancel"), ("servers", "agno")} <= made
+    assert not any(part[0] in ("ir",) or part == ("servers", "cargo") for part in made)
+    # The server target dropped: its files go on the next run, the user's file in their folder stays.
+    config.write_text(config.read_text().replace("    targets: [client, server]\n", ""))
+    assert main(["--config", str(config), "generate", "--quiet"]) == 0
+    assert [p.relative_to(output).as_posix() for p in (output / "servers").rglob("*") if p.is_file()] == [
+        "servers/agno/notes.txt"
+    ]
+    assert main(["--config", str(config), "generate", "--check", "--quiet"]) == 0
