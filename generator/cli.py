@@ -204,6 +204,7 @@ def _render_targets(
     from generator.config import VENDOR_TARGETS
     from generator.pipeline import build, rule_mode
     from generator.render import unified
+    from generator.render.environment import compile_templates
     from generator.render.formatting import finish
     from generator.rule_checks import RuleCheck, RuleChecks
 
@@ -211,8 +212,10 @@ def _render_targets(
     read: list[Path] = []
     apis = []
     failed = False
-    # The OpenAPI rules are checked beside rendering; nothing is written before their verdict is in.
-    with RuleChecks([RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]) as checks:
+    # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
+    # imports the model generator); nothing is written before their verdict is in.
+    rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]
+    with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, args.lenient, read, check_rules=False)

@@ -6,13 +6,18 @@ only problems. So on a machine that can fork and has a second core, a child
 process imports the validator and checks every spec while this process renders.
 Elsewhere, or if the child dies, the checks run here when their results are asked
 for. Either way the problems are the same, in the same order.
+
+The child can first do some ``warm_up`` work whose fruit reaches this process
+through a cache (compiling the templates into Jinja's bytecode cache): it is
+done while this process is still importing what rendering needs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,8 +38,15 @@ class RuleCheck:
 class RuleChecks:
     """The checks of ``checks``, started now; :meth:`problems` waits for one of them."""
 
-    def __init__(self, checks: Sequence[RuleCheck], *, background: bool | None = None) -> None:
+    def __init__(
+        self,
+        checks: Sequence[RuleCheck],
+        *,
+        background: bool | None = None,
+        warm_up: Callable[[], object] | None = None,
+    ) -> None:
         self._checks = list(checks)
+        self._warm_up = warm_up
         self._results: dict[int, list[Problem]] = {}
         self._receiver: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -74,7 +86,7 @@ class RuleChecks:
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_run_all, args=(self._checks, sender), daemon=True)
+        process = context.Process(target=_run_all, args=(self._checks, sender, self._warm_up), daemon=True)
         process.start()
         sender.close()  # only the child writes: its exit must reach this end as EOF
         self._receiver, self._process = receiver, process
@@ -90,7 +102,10 @@ def _can_overlap(count: int) -> bool:
     return cores > 1
 
 
-def _run_all(checks: list[RuleCheck], sender: Connection) -> None:
+def _run_all(checks: list[RuleCheck], sender: Connection, warm_up: Callable[[], object] | None = None) -> None:
+    if warm_up is not None:
+        with contextlib.suppress(Exception):  # an optimisation only: this process does the work itself otherwise
+            warm_up()
     with sender:
         for index, check in enumerate(checks):
             try:

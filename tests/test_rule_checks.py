@@ -104,3 +104,20 @@ def test_generate_reports_what_validate_reports_in_the_same_order(
     assert ": error: " in validated[0] and ": warning: " in validated[-1]
     assert generated[-1] == "generation failed: nothing was written"
     assert not out.exists()
+
+
+def test_warm_up_work_runs_in_the_child_first_and_its_failure_changes_nothing(broken: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "warmed"
+
+    def warm_up() -> None:
+        marker.write_text(str(os.getpid()))
+
+    def failing_warm_up() -> None:
+        raise RuntimeError("no cache today")
+
+    expected = _rule_problems_of_loading(broken, False)
+    with RuleChecks([RuleCheck(broken, str(broken), False)], background=True, warm_up=warm_up) as found:
+        assert [str(p) for p in found.problems(0)] == expected
+    assert marker.read_text() != str(os.getpid()), "the warm-up ran in the child, not here"
+    with RuleChecks([RuleCheck(broken, str(broken), False)], background=True, warm_up=failing_warm_up) as found:
+        assert [str(p) for p in found.problems(0)] == expected

@@ -48,3 +48,14 @@ def test_a_changed_template_is_not_served_from_the_cache(tmp_path: Path) -> None
     assert render() == "one 1"
     (templates / "t.j2").write_text("two {{ x }}")
     assert render() == "two 1"
+
+
+def test_compile_templates_loads_every_template() -> None:
+    from generator.render.environment import compile_templates, environment
+
+    compile_templates()
+    env = environment()
+    names = set(env.list_templates(filter_func=lambda name: name.endswith(".j2")))
+    assert len(names) >= 15
+    assert env.cache is not None
+    assert {key[1] for key in env.cache} >= names

@@ -83,6 +83,13 @@ def template_environment(bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.
     return env
 
 
+def compile_templates() -> None:
+    """Compile every template into the cache (see :class:`TemplateCache`), ahead of rendering."""
+    env = environment()
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        env.get_template(name)
+
+
 def render_template(name: str, context: dict[str, Any]) -> str:
     """Render ``templates/<name>`` with ``context``."""
     return environment().get_template(name).render(**context)
