@@ -215,10 +215,12 @@ def _render_targets(
     # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
     # imports the model generator); nothing is written before their verdict is in.
     rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]
+    width = max([len(t.name) for t in targets] + [len("unified")])
     with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, args.lenient, read, check_rules=False)
+            loaded = time.perf_counter() - began
             wanted = target.vendor.targets if target.vendor else VENDOR_TARGETS
             produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
             built.add_rule_problems(checks.problems(index))
@@ -227,20 +229,23 @@ def _render_targets(
                 failed = True
                 continue
             apis.append(built.api)
-            drafts.extend(draft for _, target_drafts in produced for draft in target_drafts)
             if not args.quiet:
-                counts = ", ".join(f"{label} {sum(len(d.files) for d in ds)}" for label, ds in produced)
-                print(f"{target.name}: {counts} files in {time.perf_counter() - began:.2f}s")
+                print(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
+            for label, target_drafts, seconds in produced:
+                drafts.extend(target_drafts)
+                if not args.quiet:
+                    print(_progress(target.name, width, label, target_drafts, seconds))
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
         print("generation failed: nothing was written", file=sys.stderr)
         return None
     if unify:
         # The unified layer spans every vendor: a run limited to some leaves it as it is.
+        began = time.perf_counter()
         unified_drafts = unified.drafts(apis)
         drafts.extend(unified_drafts)
         if unified_drafts and not args.quiet:
-            print(f"unified: {sum(len(d.files) for d in unified_drafts)} files")
+            print(_progress("unified", width, "", unified_drafts, time.perf_counter() - began))
     began = time.perf_counter()
     files = finish(drafts)
     if not args.quiet:
@@ -248,17 +253,30 @@ def _render_targets(
     return files, read
 
 
+def _progress(name: str, width: int, label: str, drafts: Sequence[Draft], seconds: float) -> str:
+    count = sum(len(d.files) for d in drafts)
+    return f"{name:<{width}}  {label:<7} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
+
+
 def _target_drafts(
     built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
-) -> list[tuple[str, list[Draft]]]:
-    """The ``wanted`` drafts (ir, client, server) of a built target, by label; none when its problems stop it."""
+) -> list[tuple[str, list[Draft], float]]:
+    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took.
+
+    None when the target's problems stop it.
+    """
     from generator.render import fastapi_server, ir_json, python_client
 
     if built.api is None:
         return []
     renderers = {"ir": ir_json, "client": python_client, "server": fastapi_server}
+    produced = []
     try:
-        return [(label, renderers[label].drafts(built.api)) for label in wanted]
+        for label in wanted:
+            began = time.perf_counter()
+            target_drafts = renderers[label].drafts(built.api)
+            produced.append((label, target_drafts, time.perf_counter() - began))
+        return produced
     except Exception:
         # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.
         built.add_rule_problems(rule_problems())

@@ -141,3 +141,23 @@ def test_targets_choose_what_is_generated_and_dropping_one_removes_its_files(pro
         "servers/agno/notes.txt"
     ]
     assert main(["--config", str(config), "generate", "--check", "--quiet"]) == 0
+
+
+def test_progress_is_one_line_per_vendor_and_target_and_quiet_is_silent(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(project / "generator.yaml")
+    assert main(["--config", config, "generate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    made = {p.relative_to(project / "generated").as_posix() for p in (project / "generated").rglob("*") if p.is_file()}
+    for vendor in ("cargo", "skyvern", "b3os", "langsmith", "agno"):
+        mine = [line.split() for line in lines if line.split()[0] == vendor]
+        assert [words[1] for words in mine] == ["spec", "ir", "client", "server"]
+        counts = {words[1]: int(words[2]) for words in mine[1:]}
+        assert counts["client"] == sum(p.startswith(f"clients/{vendor}/") for p in made)
+        assert counts["server"] == sum(p.startswith(f"servers/{vendor}/") for p in made)
+    assert lines[-1].startswith(f"generated {len(made) - 1} files into ")  # the manifest is not counted
+    assert not any("\033[" in line for line in lines), "no colour when stdout is not a terminal"
+    (project / "specs" / "agno.yaml").write_text((project / "specs" / "agno.yaml").read_text() + "\n# touched\n")
+    assert main(["--config", config, "generate", "--quiet"]) == 0
+    assert capsys.readouterr().out == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 JsonValue: TypeAlias = Any
@@ -426,14 +427,20 @@ class Api:
 
     def operation(self, operation_id: str) -> Operation | None:
         """The operation with this id, if any."""
-        return next((o for o in self.operations if o.operation_id == operation_id), None)
+        return self._operations_by_id.get(operation_id)
 
     def schema(self, name: str) -> Schema:
         """The named schema ``name``; raises ``KeyError`` if there is none."""
-        for named in self.schemas:
-            if named.name == name:
-                return named.schema
-        raise KeyError(name)
+        return self._schemas_by_name[name]
+
+    # Lookups by name are frequent (every $ref), and large specs have thousands of names.
+    @cached_property
+    def _operations_by_id(self) -> dict[str, Operation]:
+        return {o.operation_id: o for o in reversed(self.operations)}  # the first of duplicates wins, as before
+
+    @cached_property
+    def _schemas_by_name(self) -> dict[str, Schema]:
+        return {n.name: n.schema for n in reversed(self.schemas)}
 
     def scheme(self, name: str) -> SecurityScheme | None:
         """The security scheme called ``name``, if declared."""

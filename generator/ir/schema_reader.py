@@ -71,7 +71,7 @@ class SchemaReader:
         self._files = files
         self._diagnostics = diagnostics
         self._names: dict[tuple[Path, str], str] = {}
-        self._order: list[tuple[str, Node]] = []
+        self._nodes: dict[str, Node] = {}  # in registration order: spec order, then as met
         self._definitions: dict[str, Schema] = {}
         self._reading: set[str] = set()
         self._inline: set[tuple[Path, str]] = set()
@@ -84,12 +84,14 @@ class SchemaReader:
 
     def named_schemas(self) -> tuple[NamedSchema, ...]:
         """Every named schema read so far or declared in the root file, in spec order."""
-        index = 0
-        while index < len(self._order):  # reading one may register more
-            self.definition(self._order[index][0])
-            index += 1
+        read = 0
+        while read < len(self._nodes):  # reading one may register more
+            for name in list(self._nodes)[read:]:
+                self.definition(name)
+                read += 1
         return tuple(
-            NamedSchema(name=name, schema=self._definitions[name], pointer=node.pointer) for name, node in self._order
+            NamedSchema(name=name, schema=self._definitions[name], pointer=node.pointer)
+            for name, node in self._nodes.items()
         )
 
     def definition(self, name: str) -> Schema:
@@ -99,7 +101,7 @@ class SchemaReader:
             return found
         if name in self._reading:
             raise CannotIntersect(f"schema {name!r} refers to itself")
-        node = next(n for key, n in self._order if key == name)
+        node = self._nodes[name]
         self._reading.add(name)
         try:
             schema = self.read(node)
@@ -112,7 +114,7 @@ class SchemaReader:
         known = self._names.get(node.key)
         if known is not None:
             return known
-        taken = {n for n, _ in self._order}
+        taken = self._nodes
         unique = name
         if unique in taken:
             unique = f"{Path(node.source.display).stem}_{name}"
@@ -121,7 +123,7 @@ class SchemaReader:
                 unique = f"{Path(node.source.display).stem}_{name}_{suffix}"
                 suffix += 1
         self._names[node.key] = unique
-        self._order.append((unique, node))
+        self._nodes[unique] = node
         return unique
 
     # --- reading ----------------------------------------------------------------

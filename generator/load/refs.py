@@ -141,16 +141,15 @@ class SpecFiles:
     def _check_reference(self, node: Node) -> SourceFile | None:
         """Report a broken reference; return a newly loaded file to scan, if any."""
         ref = node.value["$ref"]
-        where = node.child("$ref").location
         if not isinstance(ref, str):
-            self._break(node, where, "$ref must be a string")
+            self._break(node, "$ref must be a string")
             return None
         file_part, _, fragment = ref.partition("#")
         if "://" in file_part:
-            self._break(node, where, f"remote $ref {ref!r} is not supported: save the file next to the spec")
+            self._break(node, f"remote $ref {ref!r} is not supported: save the file next to the spec")
             return None
         if fragment and not fragment.startswith("/"):
-            self._break(node, where, f"$ref {ref!r} must use a JSON pointer fragment ('#/...')")
+            self._break(node, f"$ref {ref!r} must use a JSON pointer fragment ('#/...')")
             return None
         loaded = None
         if file_part:
@@ -165,12 +164,12 @@ class SpecFiles:
                 loaded = other
         if self._target(node) is None:
             target_file = file_part or node.source.display
-            self._break(node, where, f"dangling $ref {ref!r}: {target_file} has nothing at #{unquote(fragment)}")
+            self._break(node, f"dangling $ref {ref!r}: {target_file} has nothing at #{unquote(fragment)}")
         return loaded
 
-    def _break(self, node: Node, where: Location, message: str) -> None:
+    def _break(self, node: Node, message: str) -> None:
         self._broken.add(node.key)
-        self._diagnostics.invalid(where, message)
+        self._diagnostics.invalid(node.child("$ref").location, message)
 
     def _find_cycles(self) -> None:
         """Report chains of ``$ref``\\ s that lead back to themselves."""
