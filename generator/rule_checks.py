@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -95,6 +96,8 @@ class RuleChecks:
 def _can_overlap(count: int) -> bool:
     if count == 0 or "fork" not in multiprocessing.get_all_start_methods():
         return False
+    if threading.active_count() > 1:
+        return False  # forking a process with other threads can copy a lock some thread holds: a hung child
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not every platform can say which cores this process may use

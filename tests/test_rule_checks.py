@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,16 @@ def test_warm_up_work_runs_in_the_child_first_and_its_failure_changes_nothing(br
     assert marker.read_text() != str(os.getpid()), "the warm-up ran in the child, not here"
     with RuleChecks([RuleCheck(broken, str(broken), False)], background=True, warm_up=failing_warm_up) as found:
         assert [str(p) for p in found.problems(0)] == expected
+
+
+def test_a_process_with_other_threads_checks_in_process_rather_than_fork(broken: Path) -> None:
+    release = threading.Event()
+    waiter = threading.Thread(target=release.wait)
+    waiter.start()
+    try:
+        with RuleChecks([RuleCheck(broken, str(broken), False)]) as found:
+            assert multiprocessing.active_children() == []
+            assert [str(p) for p in found.problems(0)] == _rule_problems_of_loading(broken, False)
+    finally:
+        release.set()
+        waiter.join()
