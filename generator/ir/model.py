@@ -248,6 +248,14 @@ class Parameter:
     deprecated: bool = False
 
 
+def is_json_media(media_type: str | None) -> bool:
+    """Whether a media type is JSON (``application/json`` or any ``+json`` type)."""
+    if media_type is None:
+        return False
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
 @dataclass(frozen=True, kw_only=True)
 class RequestBody:
     """The body an operation takes."""
@@ -271,6 +279,11 @@ class Response:
     def is_success(self) -> bool:
         """Whether this is a 2xx answer."""
         return self.status.startswith("2")
+
+    @property
+    def is_raw(self) -> bool:
+        """Whether the answer has a body that is not JSON (text, a file, an event stream)."""
+        return self.schema is not None and not is_json_media(self.media_type)
 
 
 class SchemeKind(StrEnum):

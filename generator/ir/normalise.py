@@ -24,6 +24,7 @@ from generator.ir.model import (
     SecurityScheme,
     Server,
     StringSchema,
+    is_json_media,
 )
 from generator.ir.schema_ops import property_schemas
 from generator.ir.schema_reader import SchemaReader
@@ -354,11 +355,7 @@ class _Normaliser:
 
 
 def _json_media_type(types: list[str]) -> str | None:
-    for candidate in types:
-        base = candidate.split(";")[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return candidate
-    return None
+    return next((candidate for candidate in types if is_json_media(candidate)), None)
 
 
 def _derived_id(method: str, path: str) -> str:

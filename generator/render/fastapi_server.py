@@ -28,7 +28,7 @@ from generator.render.formatting import Draft, finish
 from generator.render.model_package import ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
 from generator.render.openapi_doc import to_openapi
-from generator.render.python_types import py_type
+from generator.render.python_types import py_type, raw_answer_type
 
 TEMPLATE_DIR = "fastapi_server"
 _KIND = {ParameterLocation.PATH: "Path", ParameterLocation.QUERY: "Query", ParameterLocation.HEADER: "Header"}
@@ -172,6 +172,7 @@ def _operation(
         "body": body,
         "status": status,
         "returns": returns,
+        "raw_media": success[0].media_type if success and success[0].is_raw else None,
         "auth": auth,
         "doc": "\n\n".join(x for x in (op.summary, op.description, f"``{op.method} {op.path}``") if x),
         "cancel": cancel,
@@ -181,6 +182,8 @@ def _operation(
 def _returns(response: Response, op: Operation, models: ModelPackage) -> str:
     if response.schema is None:
         return "None"
+    if response.is_raw:
+        return raw_answer_type(response)
     cls = models.plan.response_class.get((op.operation_id, response.status))
     return "Any" if cls is None else f"models.{models.exports.response_name(cls)}"
 

@@ -77,8 +77,8 @@ def plan_models(api: Api) -> ModelPlan:
                 body_class[op.operation_id] = name
         for response in op.responses:
             key = (op.operation_id, response.status)
-            if response.schema is None:
-                continue
+            if response.schema is None or response.is_raw:
+                continue  # no body, or text or bytes as they come: no model
             if isinstance(response.schema, RefSchema):
                 response_class[key] = named_classes[response.schema.name]
             elif isinstance(response.schema, AnySchema):

@@ -19,7 +19,7 @@ from generator.render.formatting import Draft, finish
 from generator.render.model_bridge import ModelPlan
 from generator.render.model_package import Exports, ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
-from generator.render.python_types import body_properties, py_type
+from generator.render.python_types import body_properties, py_type, raw_answer_type
 
 TEMPLATE_DIR = "python_client"
 _RESERVED = {"self", "body", "close", "_call"}
@@ -183,6 +183,8 @@ def _answers(
         cls = plan.response_class.get((op.operation_id, response.status))
         if response.schema is None:
             target = "None"
+        elif response.is_raw:
+            target = raw_answer_type(response) if response.is_success else "None"
         elif cls is None:
             target = "Any"
         else:

@@ -13,6 +13,7 @@ from generator.ir.model import (
     NumberSchema,
     ObjectSchema,
     RefSchema,
+    Response,
     Schema,
     StringSchema,
     UnionSchema,
@@ -20,6 +21,15 @@ from generator.ir.model import (
 from generator.ir.schema_ops import property_schemas
 from generator.render.model_package import Exports
 from generator.render.naming import python_literal
+
+_TEXT_MEDIA = ("application/xml", "application/yaml", "application/x-yaml", "application/javascript")
+
+
+def raw_answer_type(response: Response) -> str:
+    """The Python type of an answer that is not JSON: text as ``str``, anything else (files, archives) as ``bytes``."""
+    base = (response.media_type or "").split(";")[0].strip().lower()
+    is_text = base.startswith("text/") or base in _TEXT_MEDIA or base.endswith(("+xml", "+yaml"))
+    return "str" if is_text else "bytes"
 
 
 def body_properties(api: Api, schema: Schema) -> list[tuple[str, Schema]]:

@@ -125,6 +125,11 @@ def parse(endpoint: Endpoint, response: httpx.Response) -> Any:
         target = endpoint.success[status]
         if target is None:
             return None
+        # Answers that are not JSON come as they are: text as str, files and archives as bytes.
+        if target is bytes:
+            return response.content
+        if target is str:
+            return response.text
         data = _json(response)
         if target is Any:
             return data

@@ -104,9 +104,12 @@ async def _body(request: Request, model: type[pydantic.BaseModel], required: boo
         raise RequestValidationError(exc.errors()) from exc
 
 
-def _answer(result: Any, status: int) -> Response:
+def _answer(result: Any, status: int, media_type: str | None = None) -> Response:
     if status == 204 or result is None and status not in (200, 201, 202):
         return Response(status_code=status)
+    if media_type is not None:
+        # An answer that is not JSON (text, a file, an event stream) goes out as the handler gave it.
+        return Response(content=result, media_type=media_type, status_code=status)
     if isinstance(result, pydantic.BaseModel):
         return JSONResponse(result.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status)
     return JSONResponse(result, status_code=status)
