@@ -309,6 +309,8 @@ SCHEMA_CASES: list[tuple[dict[str, Any], dict[str, Any], str, str]] = [
     (S, {**S, "pattern": "^a"}, "pattern-added", "pattern-removed"),
     ({**S, "pattern": "^a"}, {**S, "pattern": "^b"}, "pattern-changed", "pattern-changed"),
     ({**S, "format": "date"}, {**S, "format": "date-time"}, "format-changed", "format-changed"),
+    # A string that becomes a file (str to bytes in the generated code), as OpenAPI 3.1 marks it.
+    (S, {**S, "contentMediaType": "application/octet-stream"}, "type-changed", "type-changed"),
     (S, {**S, "enum": ["a", "b"]}, "enum-added", "enum-removed"),
     ({**S, "enum": ["a", "b"]}, {**S, "enum": ["a"]}, "enum-value-removed", "enum-value-added"),
     ({"const": "a"}, {"const": "b"}, "const-changed", "const-changed"),

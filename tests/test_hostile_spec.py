@@ -71,7 +71,7 @@ def handler(request):
     seen.append([request.method, path[len(base):], dict(request.url.params)])
     return httpx.Response(200, json={}) if "import" in request.url.params else httpx.Response(204)
 api = c.Client(transport=httpx.MockTransport(handler))
-api.class_(id="../x", import_="c\\"d", from_="f", naive=1)
+api.class_(id="../x", import_="c\\"d", from_="f", naive=1, models2="m", cast2="k", request="r")
 api.class_2()
 api.class_3()
 print(json.dumps({
@@ -91,7 +91,7 @@ print(json.dumps({
     assert report["base_url"].startswith("https://example.test/v1%22%22%22;%20raise%20SystemExit(")
     assert report["seen"] == [
         # The id "../x" is one encoded segment; the spec's own "/../" then removes it, as URLs do.
-        ["POST", "/runs/cancel%22%22%22", {"import": 'c"d'}],
+        ["POST", "/runs/cancel%22%22%22", {"import": 'c"d', "models": "m", "cast": "k", "request": "r"}],
         ["POST", "/runs/cancel", {}],
         ["POST", "/runs/cancel2", {}],
     ]

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from generator.cli import main
+from tests import adhoc
 from tests.conftest import ROOT
 from tests.live_server import serve
 
@@ -23,26 +20,16 @@ EVENTS = "data: one\n\ndata: two ✓\n\n"
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("media")
-    assert main(["generate", "--spec", str(MEDIA), "--out", str(out), "--quiet"]) == 0
-    return out
+    return adhoc.generate(MEDIA, tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture
 def packages(generated: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, ModuleType]:
-    monkeypatch.syspath_prepend(str(generated / "clients" / "media"))
-    monkeypatch.syspath_prepend(str(generated / "servers" / "media"))
-    return importlib.import_module("media_client"), importlib.import_module("media_server")
+    return adhoc.import_packages(generated, "media", monkeypatch)
 
 
 def test_clients_and_servers_with_raw_answers_type_check(generated: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(generated / k / "media") for k in ("clients", "servers"))}
-    for package in ("media_client", "media_server"):
-        mypy = subprocess.run(
-            [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", package],
-            capture_output=True, text=True, check=False, cwd=generated, env=env,
-        )  # fmt: skip
-        assert mypy.returncode == 0, mypy.stdout
+    adhoc.assert_strictly_typed(generated, "media")
 
 
 def test_text_and_bytes_travel_as_they_are(packages: tuple[ModuleType, ModuleType]) -> None:

@@ -202,6 +202,10 @@ class _OperationDiff:
                 self.add(area, kind, pointer, subject, old.pattern or "", new.pattern or "")
             if old.format != new.format:
                 self.add(area, "format-changed", pointer, subject, old.format or "", new.format or "")
+            if old.is_binary != new.is_binary:
+                # Text or a file: the generated type changes between str and bytes.
+                kinds = ("string", "binary string")
+                self.add(area, "type-changed", pointer, subject, kinds[old.is_binary], kinds[new.is_binary])
             self._bound(area, "max-length", old.max_length, new.max_length, pointer, subject)
             self._bound(area, "min-length", old.min_length, new.min_length, pointer, subject)
         elif isinstance(old, NumericBounds) and isinstance(new, NumericBounds):

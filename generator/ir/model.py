@@ -102,13 +102,24 @@ class NumberSchema(NumericBounds, SchemaBase):
 
 @dataclass(frozen=True, kw_only=True)
 class StringSchema(SchemaBase):
-    """Accepts strings; ``format`` is asserted for the formats the validator knows."""
+    """Accepts strings; ``format`` is asserted for the formats the validator knows.
+
+    ``content_media_type`` (JSON Schema's ``contentMediaType``) is an annotation:
+    in a multipart body it marks a file part.
+    """
 
     kind: Literal["string"] = "string"
     format: str | None = None
     pattern: str | None = None
     min_length: int | None = None
     max_length: int | None = None
+    content_media_type: str | None = None
+
+    @property
+    def is_binary(self) -> bool:
+        """Whether the string stands for raw bytes (a file): ``format: binary``, or a non-text media type."""
+        media = (self.content_media_type or "").split(";")[0].strip().lower()
+        return self.format == "binary" or (bool(media) and not media.startswith("text/"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,6 +275,18 @@ class RequestBody:
     media_type: str
     schema: Schema
     description: str | None = None
+
+    @property
+    def encoding(self) -> Literal["json", "form", "multipart", "raw"]:
+        """How the body goes on the wire: JSON, URL-encoded form fields, multipart parts, or as it is."""
+        base = self.media_type.split(";")[0].strip().lower()
+        if is_json_media(base):
+            return "json"
+        if base == "application/x-www-form-urlencoded":
+            return "form"
+        if base.startswith("multipart/"):
+            return "multipart"
+        return "raw"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -280,7 +280,7 @@ class _Normaliser:
         if "schema" in raw:
             schema = self.schemas.read(node.child("schema"))
         else:
-            schema = self._content_schema(node, "parameter") or AnySchema()
+            schema = self._content_schema(node) or AnySchema()
         return Parameter(
             name=name,
             location=ParameterLocation(where),
@@ -296,7 +296,7 @@ class _Normaliser:
         node = self.files.deref(ref_node)
         if node is None or not isinstance(node.value, dict):
             return None
-        media = self._media(node, "request body")
+        media = self._media(node)
         if media is None:
             return None
         media_type, schema = media
@@ -324,7 +324,7 @@ class _Normaliser:
             description = node.value.get("description")
             if not isinstance(description, str):
                 self.diagnostics.invalid(node.location, f"response {status} has no 'description'")
-            media = self._media(node, f"response {status}") if status != "204" else None
+            media = self._media(node) if status != "204" else None
             result.append(
                 Response(
                     status=status,
@@ -335,22 +335,20 @@ class _Normaliser:
             )
         return tuple(result)
 
-    def _media(self, owner: Node, what: str) -> tuple[str, Schema] | None:
-        """The JSON media type of a body and its schema; None when there is no content."""
+    def _media(self, owner: Node) -> tuple[str, Schema] | None:
+        """The media type of a body (JSON when offered) and its schema; None when there is no content."""
         content = owner.child("content")
         if not isinstance(content.value, dict) or not content.value:
             return None
-        chosen = _json_media_type(list(content.value))
-        if chosen is None:
-            chosen = next(iter(content.value))
-            self.diagnostics.warning(content.child(chosen).location, f"{what} is not JSON ({chosen}): read as is")
+        # JSON when offered; otherwise the first media type, sent and returned as it is (see RequestBody.encoding).
+        chosen = _json_media_type(list(content.value)) or next(iter(content.value))
         media = content.child(chosen)
         if isinstance(media.value, dict) and "schema" in media.value:
             return chosen, self.schemas.read(media.child("schema"))
         return chosen, AnySchema()
 
-    def _content_schema(self, node: Node, what: str) -> Schema | None:
-        media = self._media(node, what)
+    def _content_schema(self, node: Node) -> Schema | None:
+        media = self._media(node)
         return media[1] if media else None
 
 

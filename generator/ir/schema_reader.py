@@ -241,6 +241,7 @@ class SchemaReader:
                 pattern=self._pattern(node),
                 min_length=_int(raw.get("minLength")),
                 max_length=_int(raw.get("maxLength")),
+                content_media_type=_str(raw.get("contentMediaType")),
             )
         if kind in ("integer", "number"):
             cls = IntegerSchema if kind == "integer" else NumberSchema

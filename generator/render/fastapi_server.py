@@ -12,15 +12,22 @@ from urllib.parse import urlsplit
 from generator import __version__
 from generator.ir.model import (
     Api,
+    ArraySchema,
+    BooleanSchema,
     CancelBinding,
     CancelRole,
     InputLocation,
+    IntegerSchema,
+    NullSchema,
+    NumberSchema,
     Operation,
     ParameterLocation,
     RefSchema,
     Response,
     Schema,
     SchemeKind,
+    StringSchema,
+    UnionSchema,
 )
 from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
@@ -28,7 +35,7 @@ from generator.render.formatting import Draft, finish
 from generator.render.model_package import ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
 from generator.render.openapi_doc import to_openapi
-from generator.render.python_types import py_type, raw_answer_type
+from generator.render.python_types import body_properties, py_type, raw_answer_type
 
 TEMPLATE_DIR = "fastapi_server"
 _KIND = {ParameterLocation.PATH: "Path", ParameterLocation.QUERY: "Query", ParameterLocation.HEADER: "Header"}
@@ -89,6 +96,7 @@ def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
         "outcome_unknown": api.cancel.outcome.unknown if api.cancel and api.cancel.outcome else "ignore",
         "outcome_finished": api.cancel.outcome.finished if api.cancel and api.cancel.outcome else "ignore",
         "store_example": _store_example(api, cancel_scope),
+        "uses_form": any(op["body"] and op["body"]["kinds"] is not None for op in operations),
     }
 
 
@@ -122,7 +130,8 @@ def _operation(
     required_schemes = [s for alternative in op.security.alternatives for s in alternative if s in auth_headers]
     auth = tuple(auth_headers[s] for s in dict.fromkeys(required_schemes)) if op.security.required else ()
     consumed = {(ParameterLocation.HEADER, header) for _, header in auth}
-    taken: set[str] = {"request", "body", "self"}
+    # Names the route function uses itself: a parameter called so would hide them.
+    taken: set[str] = {"request", "body", "self", "models", "result", "implementation", "credentials"}
     params: list[dict[str, str]] = []
     route = base_path + op.path
     python_names: dict[tuple[ParameterLocation, str], str] = {}
@@ -152,7 +161,11 @@ def _operation(
     body = None
     if op.body is not None:
         model = models.exports.requests[models.plan.body_class[op.operation_id]]
-        body = {"model": model, "required": op.body.required}
+        # Form and multipart fields arrive as text (files as bytes): their schema kinds say how to read them.
+        kinds = None
+        if op.body.encoding in ("form", "multipart"):
+            kinds = {name: _form_kind(api, schema) for name, schema in body_properties(api, op.body.schema)} or None
+        body = {"model": model, "required": op.body.required, "encoding": op.body.encoding, "kinds": kinds}
         annotation = f"models.{model}" if op.body.required else f"models.{model} | None"
         arguments.append({"name": "body", "annotation": annotation})
     success = [r for r in op.responses if r.is_success and r.status.isdigit()]
@@ -177,6 +190,21 @@ def _operation(
         "doc": "\n\n".join(x for x in (op.summary, op.description, f"``{op.method} {op.path}``") if x),
         "cancel": cancel,
     }
+
+
+def _form_kind(api: Api, schema: Schema) -> str:
+    """How a form field's text becomes its value: integer, number, boolean, binary, json, array:<kind> or string."""
+    if isinstance(schema, RefSchema):
+        return _form_kind(api, api.schema(schema.name))
+    if isinstance(schema, UnionSchema):
+        kinds = [_form_kind(api, v.schema) for v in schema.variants if not isinstance(v.schema, NullSchema)]
+        return kinds[0] if len(set(kinds)) == 1 else "string"
+    if isinstance(schema, StringSchema):
+        return "binary" if schema.is_binary else "string"
+    if isinstance(schema, ArraySchema):
+        return "array:" + _form_kind(api, schema.items)
+    simple = {IntegerSchema: "integer", NumberSchema: "number", BooleanSchema: "boolean"}
+    return next((kind for cls, kind in simple.items() if isinstance(schema, cls)), "json")
 
 
 def _returns(response: Response, op: Operation, models: ModelPackage) -> str:

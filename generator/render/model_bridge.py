@@ -237,6 +237,9 @@ class _Emitter:
         out: dict[str, Any] = {"type": "string"}
         if not strict:
             return out
+        if schema.is_binary:
+            # A file part: the caller passes bytes (the library makes ``format: binary`` a bytes field).
+            return {"type": "string", "format": "binary"}
         patterns = [p for p in (FORMAT_PATTERNS.get(schema.format or ""), schema.pattern) if p]
         if len(patterns) == 1:
             out["pattern"] = patterns[0]

@@ -122,7 +122,8 @@ def _operation(
     auth_params: set[tuple[ParameterLocation, str]],
     method_names: set[str],
 ) -> dict[str, Any]:
-    taken: set[str] = {"self", "body"}
+    # Names a method's body uses: an argument called so would hide them.
+    taken: set[str] = {"self", "body", "models", "cast", "_core"}
     arguments: list[dict[str, str]] = []
     grouped: dict[ParameterLocation, list[dict[str, str]]] = {loc: [] for loc in ParameterLocation}
     ordered = sorted(op.parameters, key=lambda p: not p.required)  # required first, reads better
@@ -146,7 +147,7 @@ def _operation(
             name = unique(snake_name(prop_name), taken)
             annotation = f"{py_type(api, schema, exports)} | MISSING"
             fields.append({"name": name, "wire": prop_name, "annotation": annotation})
-        body = {"model": model, "fields": fields}
+        body = {"model": model, "fields": fields, "media": op.body.media_type, "encoding": op.body.encoding}
         arguments.append({"name": "body", "annotation": f"models.{model} | None", "default": "None"})
         arguments.extend({"name": f["name"], "annotation": f["annotation"], "default": "MISSING"} for f in fields)
     success, failures, returns = _answers(op, plan, exports)

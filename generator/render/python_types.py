@@ -57,7 +57,7 @@ def _core_type(api: Api, schema: Schema, exports: Exports) -> str:
             return f"models.{exports.requests[cls]}"
         return py_type(api, api.schema(schema.name), exports)
     if isinstance(schema, StringSchema):
-        return "str"
+        return "bytes" if schema.is_binary else "str"  # as the request models type it
     if isinstance(schema, IntegerSchema):
         return "int"
     if isinstance(schema, NumberSchema):

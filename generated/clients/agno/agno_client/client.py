@@ -101,10 +101,20 @@ class Client:
 
         ``POST /workflows/{workflow_id}/runs/{run_id}/cancel``
         """
-        request = _core.build(
-            self._http, _CANCEL_WORKFLOW_RUN, path={"workflow_id": workflow_id, "run_id": run_id}, query={}, headers={}
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "Any",
+            self._call(
+                _CANCEL_WORKFLOW_RUN,
+                _core.build(
+                    self._http,
+                    _CANCEL_WORKFLOW_RUN,
+                    path={"workflow_id": workflow_id, "run_id": run_id},
+                    query={},
+                    headers={},
+                ),
+            ),
         )
-        return cast("Any", self._call(_CANCEL_WORKFLOW_RUN, request))
 
 
 class AsyncClient:
@@ -169,7 +179,17 @@ class AsyncClient:
 
         ``POST /workflows/{workflow_id}/runs/{run_id}/cancel``
         """
-        request = _core.build(
-            self._http, _CANCEL_WORKFLOW_RUN, path={"workflow_id": workflow_id, "run_id": run_id}, query={}, headers={}
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "Any",
+            await self._call(
+                _CANCEL_WORKFLOW_RUN,
+                _core.build(
+                    self._http,
+                    _CANCEL_WORKFLOW_RUN,
+                    path={"workflow_id": workflow_id, "run_id": run_id},
+                    query={},
+                    headers={},
+                ),
+            ),
         )
-        return cast("Any", await self._call(_CANCEL_WORKFLOW_RUN, request))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 from pydantic import MISSING, BaseModel, TypeAdapter
@@ -64,6 +64,8 @@ class Endpoint:
     path: str
     success: Mapping[int, Any]  # status -> model class, or None for no body, or Any for plain JSON
     failures: Mapping[int, Any]  # documented error status -> the vendor's error model, or None
+    body_media: str = "application/json"
+    body_encoding: str = "json"  # json, form (URL-encoded fields), multipart (parts), raw (as it is)
 
 
 def path_of(template: str, values: Mapping[str, Any]) -> str:
@@ -86,8 +88,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def body_of(model: Any, given: Any, fields: Mapping[str, Any]) -> Any:
-    """The JSON body: the model the caller passed, or one built from keyword arguments."""
+def body_of(model: Any, given: Any, fields: Mapping[str, Any]) -> BaseModel:
+    """The body: the model the caller passed, or one built from keyword arguments."""
     chosen = {k: v for k, v in fields.items() if v is not MISSING}
     if given is not None and chosen:
         raise TypeError(f"pass the body either as body= or as keyword arguments, not both ({', '.join(chosen)})")
@@ -95,7 +97,7 @@ def body_of(model: Any, given: Any, fields: Mapping[str, Any]) -> Any:
         given = model.model_validate(chosen)
     if not isinstance(given, BaseModel):
         raise TypeError(f"body must be a {model.__name__}, not {type(given).__name__}")
-    return given.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return given
 
 
 def build(
@@ -105,17 +107,80 @@ def build(
     path: Mapping[str, Any],
     query: Mapping[str, Any],
     headers: Mapping[str, Any],
-    body: Any = MISSING,
+    body: BaseModel | None = None,
 ) -> httpx.Request:
     """The HTTP request for one call."""
     sent_headers = {k: str(v) for k, v in headers.items() if v is not None and v is not MISSING}
     content: bytes | None = None
-    if body is not MISSING:
-        content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        sent_headers["content-type"] = "application/json"
+    fields: dict[str, str | list[str]] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    if body is not None:
+        content, fields, files, media = _encode(endpoint, body)
+        if media is not None:
+            sent_headers["content-type"] = media
     return client.build_request(
-        endpoint.method, path_of(endpoint.path, path), params=query_of(query), headers=sent_headers, content=content
+        endpoint.method,
+        path_of(endpoint.path, path),
+        params=query_of(query),
+        headers=sent_headers,
+        content=content,
+        data=fields,
+        files=files,
     )
+
+
+def _encode(
+    endpoint: Endpoint, body: BaseModel
+) -> tuple[
+    bytes | None, dict[str, str | list[str]] | None, list[tuple[str, tuple[str, bytes, str]]] | None, str | None
+]:
+    """The body on the wire as (content, form fields, file parts, content type), by the endpoint's encoding."""
+    if endpoint.body_encoding == "json":
+        data = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return (
+            json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
+            None,
+            None,
+            "application/json",
+        )
+    value = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    if endpoint.body_encoding == "form" and isinstance(value, Mapping):
+        return urlencode(_form_pairs(value)).encode("ascii"), None, None, endpoint.body_media
+    if endpoint.body_encoding == "multipart" and isinstance(value, Mapping):
+        # File parts are named after their field; httpx writes the boundary into the content type.
+        files = [(k, (k, v, "application/octet-stream")) for k, v in value.items() if isinstance(v, bytes)]
+        fields: dict[str, str | list[str]] = {}
+        for key, text in _form_pairs({k: v for k, v in value.items() if not isinstance(v, bytes)}):
+            previous = fields.get(key)
+            fields[key] = text if previous is None else [*([previous] if isinstance(previous, str) else previous), text]
+        return None, fields, files, None
+    return _raw(value), None, None, endpoint.body_media
+
+
+def _form_pairs(value: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Form fields: a list repeats its key, null is left out, objects are JSON, booleans 'true'/'false'."""
+    pairs: list[tuple[str, str]] = []
+    for key, item in value.items():
+        for element in item if isinstance(item, list) else [item]:
+            if element is not None:
+                pairs.append((key, _form_text(element)))
+    return pairs
+
+
+def _form_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def _raw(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def parse(endpoint: Endpoint, response: httpx.Response) -> Any:

@@ -92,8 +92,11 @@ class Client:
 
         ``POST /v1/runs/{id}/cancel``
         """
-        request = _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})
-        return cast("models.CancelRunResponse", self._call(_CANCEL_RUN, request))
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "models.CancelRunResponse",
+            self._call(_CANCEL_RUN, _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})),
+        )
 
 
 class AsyncClient:
@@ -155,5 +158,8 @@ class AsyncClient:
 
         ``POST /v1/runs/{id}/cancel``
         """
-        request = _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})
-        return cast("models.CancelRunResponse", await self._call(_CANCEL_RUN, request))
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "models.CancelRunResponse",
+            await self._call(_CANCEL_RUN, _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})),
+        )

@@ -115,28 +115,40 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.PostOrchestrationRunsCancelBody,
-            body,
-            {
-                "workflowUuid": workflow_uuid,
-                "uuids": uuids,
-                "recordId": record_id,
-                "recordTitle": record_title,
-                "recordTitleOrId": record_title_or_id,
-                "releaseUuid": release_uuid,
-                "batchUuid": batch_uuid,
-                "parentBatchUuid": parent_batch_uuid,
-                "parentUuid": parent_uuid,
-                "parentNodeUuid": parent_node_uuid,
-                "isGroupParent": is_group_parent,
-                "executionsFilter": executions_filter,
-                "createdAfter": created_after,
-                "createdBefore": created_before,
-            },
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "models.PostOrchestrationRunsCancelResponse",
+            self._call(
+                _POST_ORCHESTRATION_RUNS_CANCEL,
+                _core.build(
+                    self._http,
+                    _POST_ORCHESTRATION_RUNS_CANCEL,
+                    path={},
+                    query={},
+                    headers={},
+                    body=_core.body_of(
+                        models.PostOrchestrationRunsCancelBody,
+                        body,
+                        {
+                            "workflowUuid": workflow_uuid,
+                            "uuids": uuids,
+                            "recordId": record_id,
+                            "recordTitle": record_title,
+                            "recordTitleOrId": record_title_or_id,
+                            "releaseUuid": release_uuid,
+                            "batchUuid": batch_uuid,
+                            "parentBatchUuid": parent_batch_uuid,
+                            "parentUuid": parent_uuid,
+                            "parentNodeUuid": parent_node_uuid,
+                            "isGroupParent": is_group_parent,
+                            "executionsFilter": executions_filter,
+                            "createdAfter": created_after,
+                            "createdBefore": created_before,
+                        },
+                    ),
+                ),
+            ),
         )
-        request = _core.build(self._http, _POST_ORCHESTRATION_RUNS_CANCEL, path={}, query={}, headers={}, body=payload)
-        return cast("models.PostOrchestrationRunsCancelResponse", self._call(_POST_ORCHESTRATION_RUNS_CANCEL, request))
 
 
 class AsyncClient:
@@ -220,27 +232,37 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(
-            models.PostOrchestrationRunsCancelBody,
-            body,
-            {
-                "workflowUuid": workflow_uuid,
-                "uuids": uuids,
-                "recordId": record_id,
-                "recordTitle": record_title,
-                "recordTitleOrId": record_title_or_id,
-                "releaseUuid": release_uuid,
-                "batchUuid": batch_uuid,
-                "parentBatchUuid": parent_batch_uuid,
-                "parentUuid": parent_uuid,
-                "parentNodeUuid": parent_node_uuid,
-                "isGroupParent": is_group_parent,
-                "executionsFilter": executions_filter,
-                "createdAfter": created_after,
-                "createdBefore": created_before,
-            },
-        )
-        request = _core.build(self._http, _POST_ORCHESTRATION_RUNS_CANCEL, path={}, query={}, headers={}, body=payload)
+        # No local names here: any of them could be an argument's name too.
         return cast(
-            "models.PostOrchestrationRunsCancelResponse", await self._call(_POST_ORCHESTRATION_RUNS_CANCEL, request)
+            "models.PostOrchestrationRunsCancelResponse",
+            await self._call(
+                _POST_ORCHESTRATION_RUNS_CANCEL,
+                _core.build(
+                    self._http,
+                    _POST_ORCHESTRATION_RUNS_CANCEL,
+                    path={},
+                    query={},
+                    headers={},
+                    body=_core.body_of(
+                        models.PostOrchestrationRunsCancelBody,
+                        body,
+                        {
+                            "workflowUuid": workflow_uuid,
+                            "uuids": uuids,
+                            "recordId": record_id,
+                            "recordTitle": record_title,
+                            "recordTitleOrId": record_title_or_id,
+                            "releaseUuid": release_uuid,
+                            "batchUuid": batch_uuid,
+                            "parentBatchUuid": parent_batch_uuid,
+                            "parentUuid": parent_uuid,
+                            "parentNodeUuid": parent_node_uuid,
+                            "isGroupParent": is_group_parent,
+                            "executionsFilter": executions_filter,
+                            "createdAfter": created_after,
+                            "createdBefore": created_before,
+                        },
+                    ),
+                ),
+            ),
         )

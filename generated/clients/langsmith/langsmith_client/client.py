@@ -108,11 +108,23 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids})
-        request = _core.build(
-            self._http, _CANCEL_RUNS_POST, path={}, query={"action": action}, headers={}, body=payload
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "None",
+            self._call(
+                _CANCEL_RUNS_POST,
+                _core.build(
+                    self._http,
+                    _CANCEL_RUNS_POST,
+                    path={},
+                    query={"action": action},
+                    headers={},
+                    body=_core.body_of(
+                        models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids}
+                    ),
+                ),
+            ),
         )
-        return cast("None", self._call(_CANCEL_RUNS_POST, request))
 
 
 class AsyncClient:
@@ -189,8 +201,20 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids})
-        request = _core.build(
-            self._http, _CANCEL_RUNS_POST, path={}, query={"action": action}, headers={}, body=payload
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "None",
+            await self._call(
+                _CANCEL_RUNS_POST,
+                _core.build(
+                    self._http,
+                    _CANCEL_RUNS_POST,
+                    path={},
+                    query={"action": action},
+                    headers={},
+                    body=_core.body_of(
+                        models.RunsCancel, body, {"status": status, "thread_id": thread_id, "run_ids": run_ids}
+                    ),
+                ),
+            ),
         )
-        return cast("None", await self._call(_CANCEL_RUNS_POST, request))

@@ -102,11 +102,21 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids})
-        request = _core.build(
-            self._http, _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, path={}, query={}, headers={}, body=payload
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "models.BulkCancelRunsResponse",
+            self._call(
+                _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
+                _core.build(
+                    self._http,
+                    _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
+                    path={},
+                    query={},
+                    headers={},
+                    body=_core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids}),
+                ),
+            ),
         )
-        return cast("models.BulkCancelRunsResponse", self._call(_BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, request))
 
 
 class AsyncClient:
@@ -177,8 +187,18 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        payload = _core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids})
-        request = _core.build(
-            self._http, _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, path={}, query={}, headers={}, body=payload
+        # No local names here: any of them could be an argument's name too.
+        return cast(
+            "models.BulkCancelRunsResponse",
+            await self._call(
+                _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
+                _core.build(
+                    self._http,
+                    _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST,
+                    path={},
+                    query={},
+                    headers={},
+                    body=_core.body_of(models.BulkCancelRunsRequest, body, {"run_ids": run_ids}),
+                ),
+            ),
         )
-        return cast("models.BulkCancelRunsResponse", await self._call(_BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST, request))

@@ -87,21 +87,39 @@ def _authenticate(request: Request, schemes: tuple[tuple[str, str], ...], accept
         raise Problem(401, "invalid credentials")
 
 
-async def _body(request: Request, model: type[pydantic.BaseModel], required: bool) -> Any:
-    raw = await request.body()
-    if not raw:
+async def _body(
+    request: Request,
+    model: type[pydantic.BaseModel],
+    required: bool,
+    encoding: str = "json",
+    kinds: dict[str, str] | None = None,
+) -> Any:
+    data = await _sent_data(request, encoding)
+    if data is None:
         if required:
             raise Problem(VALIDATION_STATUS, "a request body is required")
         return None
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise Problem(VALIDATION_STATUS, f"the body is not valid JSON: {exc}") from exc
     try:
         # Wire names only, exactly as the spec's schema reads the JSON.
         return model.model_validate(data, by_alias=True, by_name=False)
     except pydantic.ValidationError as exc:
         raise RequestValidationError(exc.errors()) from exc
+
+
+async def _sent_data(request: Request, encoding: str) -> Any:
+    """The body as JSON, or as it was sent (text where it decodes, else bytes); None when there is none."""
+    raw = await request.body()
+    if not raw:
+        return None
+    if encoding != "json":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise Problem(VALIDATION_STATUS, f"the body is not valid JSON: {exc}") from exc
 
 
 def _answer(result: Any, status: int, media_type: str | None = None) -> Response:
