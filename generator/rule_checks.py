@@ -37,7 +37,11 @@ class RuleCheck:
 
 
 class RuleChecks:
-    """The checks of ``checks``, started now; :meth:`problems` waits for one of them."""
+    """The checks of ``checks``, started now; :meth:`problems` waits for one of them.
+
+    ``background`` None lets the machine decide (see the module); True or False forces it.
+    ``warm_up`` is what the child does first (see the module).
+    """
 
     def __init__(
         self,
