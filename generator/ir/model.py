@@ -308,6 +308,11 @@ class Response:
         """Whether the answer has a body that is not JSON (text, a file, an event stream)."""
         return self.schema is not None and not is_json_media(self.media_type)
 
+    @property
+    def is_event_stream(self) -> bool:
+        """Whether the answer is a stream of server-sent events (``text/event-stream``)."""
+        return (self.media_type or "").split(";")[0].strip().lower() == "text/event-stream"
+
 
 class SchemeKind(StrEnum):
     """Kinds of credentials an API can ask for."""

@@ -96,6 +96,7 @@ def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
         "outcome_unknown": api.cancel.outcome.unknown if api.cancel and api.cancel.outcome else "ignore",
         "outcome_finished": api.cancel.outcome.finished if api.cancel and api.cancel.outcome else "ignore",
         "store_example": _store_example(api, cancel_scope),
+        "uses_streams": any("AsyncIterator[" in op["returns"] for op in operations),
         "uses_form": any(op["body"] and op["body"]["kinds"] is not None for op in operations),
     }
 
@@ -210,6 +211,8 @@ def _form_kind(api: Api, schema: Schema) -> str:
 def _returns(response: Response, op: Operation, models: ModelPackage) -> str:
     if response.schema is None:
         return "None"
+    if response.is_event_stream:
+        return "str | AsyncIterator[str]"  # the whole stream at once, or its chunks as they come
     if response.is_raw:
         return raw_answer_type(response)
     cls = models.plan.response_class.get((op.operation_id, response.status))

@@ -81,6 +81,7 @@ def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> dict[
         "auth": auth,
         "operations": operations,
         "uses_missing": uses_missing,
+        "uses_streams": any(op["stream"] for op in operations),
         "uses_models": any("models." in s for op in operations for s in (op["returns"], *op["failure_models"]))
         or uses_missing,
         "typing_names": typing_names,
@@ -168,6 +169,8 @@ def _operation(
         "failures": failures,
         "failure_models": [model for _, model in failures],
         "returns": returns,
+        # Server-sent events are read as they arrive, not as one answer.
+        "stream": any(r.is_success and r.is_event_stream for r in op.responses),
     }
 
 

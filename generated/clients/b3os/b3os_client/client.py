@@ -75,24 +75,27 @@ class Client:
         self.close()
 
     def _call(self, endpoint: _core.Endpoint, request: httpx.Request) -> Any:
+        return _core.parse(endpoint, self._send(request, stream=False))
+
+    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 1
         while True:
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 raise _core.transport_error(exc) from exc
             if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
+                response.close()
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
-            return _core.parse(endpoint, response)
+            return response
 
     def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         """Cancel a running or waiting run
 
         ``POST /v1/runs/{id}/cancel``
         """
-        # No local names here: any of them could be an argument's name too.
         return cast(
             "models.CancelRunResponse",
             self._call(_CANCEL_RUN, _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})),
@@ -141,24 +144,27 @@ class AsyncClient:
         await self.close()
 
     async def _call(self, endpoint: _core.Endpoint, request: httpx.Request) -> Any:
+        return _core.parse(endpoint, await self._send(request, stream=False))
+
+    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 1
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 raise _core.transport_error(exc) from exc
             if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
+                await response.aclose()
                 await self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
-            return _core.parse(endpoint, response)
+            return response
 
     async def cancel_run(self, *, id: str) -> models.CancelRunResponse:
         """Cancel a running or waiting run
 
         ``POST /v1/runs/{id}/cancel``
         """
-        # No local names here: any of them could be an argument's name too.
         return cast(
             "models.CancelRunResponse",
             await self._call(_CANCEL_RUN, _core.build(self._http, _CANCEL_RUN, path={"id": id}, query={}, headers={})),

@@ -79,17 +79,21 @@ class Client:
         self.close()
 
     def _call(self, endpoint: _core.Endpoint, request: httpx.Request) -> Any:
+        return _core.parse(endpoint, self._send(request, stream=False))
+
+    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 1
         while True:
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 raise _core.transport_error(exc) from exc
             if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
+                response.close()
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
-            return _core.parse(endpoint, response)
+            return response
 
     def cancel_runs_post(
         self,
@@ -108,7 +112,6 @@ class Client:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        # No local names here: any of them could be an argument's name too.
         return cast(
             "None",
             self._call(
@@ -172,17 +175,21 @@ class AsyncClient:
         await self.close()
 
     async def _call(self, endpoint: _core.Endpoint, request: httpx.Request) -> Any:
+        return _core.parse(endpoint, await self._send(request, stream=False))
+
+    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 1
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 raise _core.transport_error(exc) from exc
             if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
+                await response.aclose()
                 await self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
-            return _core.parse(endpoint, response)
+            return response
 
     async def cancel_runs_post(
         self,
@@ -201,7 +208,6 @@ class AsyncClient:
 
         Pass the body as ``body=`` (a model) or as keyword arguments, not both.
         """
-        # No local names here: any of them could be an argument's name too.
         return cast(
             "None",
             await self._call(
