@@ -249,15 +249,7 @@ def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> lis
             )
         )
         if compare is not None:
-            theirs = [
-                str(compare.parent / "openapi-python-client"),
-                "generate",
-                "--path",
-                str(spec),
-                "--output-path",
-                str(scratch / f"opc{size}"),
-                "--overwrite",
-            ]
+            theirs = opc_command(compare, spec, scratch / f"opc{size}")
             rows.append((f"(d) synthetic, {size} operations", "openapi-python-client", measure(theirs, count, cwd)))
     for name in ("skyvern-full.json", "b3os-full.json", "langgraph-full.json"):
         spec = CORPUS / name
@@ -265,17 +257,15 @@ def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> lis
         ours = [PYTHON, "-m", "generator", "generate", "--lenient", "--spec", str(spec), "--out", str(out), "-q"]
         rows.append((f"(d) corpus {name}", "this generator", measure(ours, 1, cwd)))
         if compare is not None:
-            theirs = [
-                str(compare.parent / "openapi-python-client"),
-                "generate",
-                "--path",
-                str(spec),
-                "--output-path",
-                str(scratch / f"opc-{name}"),
-                "--overwrite",
-            ]
+            theirs = opc_command(compare, spec, scratch / f"opc-{name}")
             rows.append((f"(d) corpus {name}", "openapi-python-client", measure(theirs, 1, cwd)))
     return rows
+
+
+def opc_command(compare: Path, spec: Path, out: Path) -> list[str]:
+    """openapi-python-client generating a client for ``spec`` into ``out``."""
+    return [str(compare.parent / "openapi-python-client"), "generate", "--path", str(spec),
+            "--output-path", str(out), "--overwrite"]  # fmt: skip
 
 
 def targets(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
