@@ -15,6 +15,7 @@ from generator import __version__
 
 if TYPE_CHECKING:
     # Types only: the modules behind them are imported by the commands that need them, keeping start-up light.
+    from generator.config import VendorConfig
     from generator.load.problem import Problem
     from generator.pipeline import Built
     from generator.render.formatting import Draft
@@ -132,7 +133,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 def _run_ir(args: argparse.Namespace) -> int:
     from generator.ir.dump import dump
     from generator.load.problem import Diagnostics
-    from generator.pipeline import build_api, config_or_none, resolve_targets
+    from generator.pipeline import build, config_or_none, resolve_targets
 
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=False)
@@ -140,11 +141,11 @@ def _run_ir(args: argparse.Namespace) -> int:
     if diagnostics.has_errors or not targets:
         _report(diagnostics.problems)
         return EXIT_INPUT
-    api, found = build_api(targets[0], args.lenient)
-    _report(found.problems)
-    if api is None:
+    built = build(targets[0], args.lenient)
+    _report(built.diagnostics.problems)
+    if built.api is None:
         return EXIT_INPUT
-    sys.stdout.write(dump(api, args.format))
+    sys.stdout.write(dump(built.api, args.format, cancel=built.cancel))
     return EXIT_OK
 
 
@@ -206,6 +207,7 @@ def _render_targets(
     from generator.render import unified
     from generator.render.environment import compile_templates
     from generator.render.formatting import finish
+    from generator.render.subject import Subject
     from generator.rule_checks import RuleCheck, RuleChecks
 
     drafts: list[Draft] = []
@@ -228,7 +230,7 @@ def _render_targets(
             if built.api is None:
                 failed = True
                 continue
-            apis.append(built.api)
+            apis.append(Subject(built.api, built.cancel))
             if not args.quiet:
                 print(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
             for label, target_drafts, seconds in produced:
@@ -266,6 +268,7 @@ def _target_drafts(
     None when the target's problems stop it.
     """
     from generator.render import fastapi_server, ir_json, python_client
+    from generator.render.subject import Subject
 
     if built.api is None:
         return []
@@ -274,7 +277,7 @@ def _target_drafts(
     try:
         for label in wanted:
             began = time.perf_counter()
-            target_drafts = renderers[label].drafts(built.api)
+            target_drafts = renderers[label].drafts(Subject(built.api, built.cancel))
             produced.append((label, target_drafts, time.perf_counter() - began))
         return produced
     except Exception:
@@ -352,12 +355,12 @@ def _fast_unchanged(config_path: Path) -> bool:
 def _run_diff(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from generator.diff.report import render
-    from generator.diff.rules import Severity, judge
-    from generator.diff.sides import load_side
-    from generator.diff.structural import diff_apis
     from generator.load.problem import Diagnostics
     from generator.pipeline import config_or_none
+    from generator.specdiff.report import render
+    from generator.specdiff.rules import Severity, judge
+    from generator.specdiff.sides import load_side
+    from generator.specdiff.structural import diff_apis
 
     if args.base is None and len(args.sides) != 2:
         print("diff: give OLD and NEW, or --base REF", file=sys.stderr)
@@ -365,7 +368,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     if args.base is not None and args.sides:
         print("diff: give either OLD and NEW, or --base REF, not both", file=sys.stderr)
         return EXIT_INPUT
-    pairs: list[tuple[str, str, str, str | None]] = []
+    pairs: list[tuple[str, str, str, VendorConfig | None]] = []
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=args.base is not None)
     if diagnostics.has_errors:
@@ -374,24 +377,22 @@ def _run_diff(args: argparse.Namespace) -> int:
     vendors = config.vendors if config is not None else ()
     if args.base is not None:
         for vendor in vendors:
-            pairs.append(
-                (vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display, vendor.api_key_header)
-            )
+            pairs.append((vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display, vendor))
     else:
         old, new = args.sides
         # A configured vendor's spec is read with its configuration, as `generate` reads it.
         paths = {Path(side.rpartition(":")[2]).resolve() for side in (old, new)}
-        header = next((v.api_key_header for v in vendors if v.spec.resolve() in paths), None)
-        pairs.append((Path(new).stem, old, new, header))
+        configured = next((v for v in vendors if v.spec.resolve() in paths), None)
+        pairs.append((Path(new).stem, old, new, configured))
     ignored = _ignored(args.ignore)
     if ignored is None:
         return EXIT_INPUT
     threshold = Severity(args.fail_on).rank
     failed = False
-    for name, old, new, header in pairs:
+    for name, old, new, configured in pairs:
         diagnostics = Diagnostics(lenient=not args.strict)
-        before = load_side(old, name, diagnostics, header)
-        after = load_side(new, name, diagnostics, header)
+        before = load_side(old, name, diagnostics, configured)
+        after = load_side(new, name, diagnostics, configured)
         errors = diagnostics.errors()
         if before is None or after is None:
             _report(errors or diagnostics.problems)

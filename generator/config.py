@@ -9,9 +9,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from generator.ir.model import CancelOutcome, CancelRole, InputLocation
+from generator.cancel.model import CancelDeclaration, CancelOutcome, CancelRole, DeclaredInput, InputLocation
 from generator.load import pointer as jp
-from generator.load.problem import Diagnostics, Location
+from generator.load.problem import Diagnostics
 from generator.load.source import SourceFile, read_source
 
 DEFAULT_CONFIG = Path("generator.yaml")
@@ -101,27 +101,6 @@ _CONFIG_SCHEMA: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
-class CancelInputConfig:
-    """One declared cancel input, with where it was declared."""
-
-    role: CancelRole
-    location: InputLocation
-    name: str
-    label: str | None
-    declared_at: Location
-
-
-@dataclass(frozen=True)
-class CancelConfig:
-    """Which operation cancels runs (an operationId or ``METHOD /path``) and its inputs."""
-
-    operation: str
-    inputs: tuple[CancelInputConfig, ...]
-    declared_at: Location
-    outcome: CancelOutcome | None = None
-
-
-@dataclass(frozen=True)
 class OperationFilter:
     """Which operations of a spec to generate: those matching any of the lists."""
 
@@ -147,7 +126,7 @@ class VendorConfig:
     spec_display: str
     spec_source: str  # as written in the configuration: how generated code names its origin
     lenient: bool
-    cancel: CancelConfig | None
+    cancel: CancelDeclaration | None
     api_key_header: str | None = None
     include: OperationFilter | None = None
     targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
@@ -212,7 +191,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
     if "cancel" in raw:
         at = jp.join("", "vendors", name, "cancel")
         inputs = tuple(
-            CancelInputConfig(
+            DeclaredInput(
                 role=CancelRole(item["role"]),
                 location=InputLocation(item["in"]),
                 name=item["name"],
@@ -222,7 +201,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
             for index, item in enumerate(raw["cancel"]["inputs"])
         )
         outcome = raw["cancel"].get("outcome")
-        cancel = CancelConfig(
+        cancel = CancelDeclaration(
             operation=raw["cancel"]["operation"],
             inputs=inputs,
             declared_at=source.locate(jp.join(at, "operation")),

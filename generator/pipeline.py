@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.cancel.bind import bind_cancel
+from generator.cancel.model import CancelBinding
 from generator.config import DEFAULT_CONFIG, Config, OperationFilter, VendorConfig, load_config
 from generator.ir.model import Api
-from generator.ir.normalise import normalise
-from generator.load import load_spec
-from generator.load.problem import Diagnostics, Location, Problem
+from generator.ir.normalise import normalise, require_api_key_header
+from generator.load import SpecFiles, load_spec
+from generator.load.problem import Diagnostics, Location, Problem, Severity
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def resolve_targets(names: list[str], config: Config | None, diagnostics: Diagno
 
 @dataclass
 class Built:
-    """A target loaded and normalised.
+    """A target loaded, normalised and, for a vendor that declares one, with its cancel operation bound.
 
     ``api`` is None when the problems include an error. When the OpenAPI rules
     were left out of loading, their problems belong at ``rules_at`` among the
@@ -61,6 +63,8 @@ class Built:
     diagnostics: Diagnostics
     rules_at: int
     rules_owed: bool
+    cancel: CancelBinding | None = None
+    files: SpecFiles | None = None
 
     def add_rule_problems(self, problems: list[Problem]) -> None:
         """Record the OpenAPI rule problems found apart (see :mod:`generator.rule_checks`), once."""
@@ -78,7 +82,24 @@ def build(target: Target, lenient: bool | None, read: list[Path] | None = None, 
     The paths of every file the spec spans are appended to ``read`` when given.
     With ``check_rules`` False the OpenAPI rules are left to the caller.
     """
-    diagnostics = Diagnostics(lenient=rule_mode(target, lenient))
+    return build_into(target, Diagnostics(lenient=rule_mode(target, lenient)), read, check_rules=check_rules)
+
+
+def build_into(
+    target: Target,
+    diagnostics: Diagnostics,
+    read: list[Path] | None = None,
+    *,
+    check_rules: bool = True,
+    bind: bool = True,
+) -> Built:
+    """:func:`build`, recording problems in ``diagnostics`` (whose mode decides what a rule breach is).
+
+    The one load -> normalise -> bind -> filter path every command takes. With
+    ``bind`` False the cancel operation is not bound (a diff judges the spec, not
+    the configuration's roles, which may name what an older spec lacks).
+    """
+    before = len(diagnostics.problems)
     files = load_spec(target.spec, diagnostics, target.display, check_rules=check_rules)
     rules_at = len(diagnostics.problems)
     if files is None:
@@ -86,15 +107,19 @@ def build(target: Target, lenient: bool | None, read: list[Path] | None = None, 
     if read is not None:
         read.extend(sorted(files.files))
     # Normalising goes on after rule breaches so that one run reports them all.
-    cancel = target.vendor.cancel if target.vendor else None
-    api_key_header = target.vendor.api_key_header if target.vendor else None
+    vendor = target.vendor
     # Generated code names its spec without machine-specific paths.
-    source = target.vendor.spec_source if target.vendor else Path(target.display).name
-    api = normalise(files, target.name, diagnostics, cancel, api_key_header, source)
-    include = target.vendor.include if target.vendor else None
-    if include is not None:
-        api = _filtered(api, include, target, diagnostics)
-    return Built(None if diagnostics.has_errors else api, diagnostics, rules_at, rules_owed=not check_rules)
+    source = vendor.spec_source if vendor else Path(target.display).name
+    api = normalise(files, target.name, diagnostics, source=source)
+    if vendor is not None and vendor.api_key_header:
+        api = require_api_key_header(api, vendor.api_key_header)
+    cancel = None
+    if bind and vendor is not None and vendor.cancel is not None:
+        cancel = bind_cancel(api, vendor.cancel, diagnostics)
+    if vendor is not None and vendor.include is not None:
+        api = _filtered(api, vendor.include, cancel, target, diagnostics)
+    failed = any(p.severity is Severity.ERROR for p in diagnostics.problems[before:])
+    return Built(None if failed else api, diagnostics, rules_at, rules_owed=not check_rules, cancel=cancel, files=files)
 
 
 def build_api(target: Target, lenient: bool | None, read: list[Path] | None = None) -> tuple[Api | None, Diagnostics]:
@@ -108,11 +133,13 @@ def rule_mode(target: Target, lenient: bool | None) -> bool:
     return lenient if lenient is not None else (target.vendor.lenient if target.vendor else False)
 
 
-def _filtered(api: Api, include: OperationFilter, target: Target, diagnostics: Diagnostics) -> Api:
+def _filtered(
+    api: Api, include: OperationFilter, cancel: CancelBinding | None, target: Target, diagnostics: Diagnostics
+) -> Api:
     kept = tuple(op for op in api.operations if include.keeps(op.operation_id, op.tags, op.path))
     where = Location(target.display)
     if not kept:
         diagnostics.error(where, "the configuration's include keeps no operation of this spec")
-    if api.cancel is not None and all(op.operation_id != api.cancel.operation_id for op in kept):
-        diagnostics.error(where, f"the cancel operation {api.cancel.operation_id!r} is not among the included ones")
+    if cancel is not None and all(op.operation_id != cancel.operation_id for op in kept):
+        diagnostics.error(where, f"the cancel operation {cancel.operation_id!r} is not among the included ones")
     return replace(api, operations=kept)

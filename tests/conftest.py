@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from generator.cancel.model import CancelBinding
 from generator.config import load_config
 from generator.ir.model import Api
 from generator.load.problem import Diagnostics
-from generator.pipeline import Target, build_api
+from generator.pipeline import Built, Target, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -30,16 +31,28 @@ def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def vendor_api(name: str) -> Api:
-    """The IR of a configured vendor, built the way the CLI builds it."""
+def vendor_built(name: str) -> Built:
+    """A configured vendor loaded, normalised and bound, the way the CLI does it."""
     diagnostics = Diagnostics()
     config = load_config(Path("generator.yaml"), diagnostics)
     assert config is not None, diagnostics.problems
     vendor = config.vendor(name)
     assert vendor is not None
-    api, found = build_api(Target(vendor.name, vendor.spec, vendor.spec_display, vendor), None)
-    assert api is not None, [str(p) for p in found.problems]
+    built = build(Target(vendor.name, vendor.spec, vendor.spec_display, vendor), None)
+    assert built.api is not None, [str(p) for p in built.diagnostics.problems]
+    return built
+
+
+def vendor_api(name: str) -> Api:
+    """The IR of a configured vendor, built the way the CLI builds it."""
+    api = vendor_built(name).api
+    assert api is not None
     return api
+
+
+def vendor_cancel(name: str) -> CancelBinding | None:
+    """The cancel binding of a configured vendor."""
+    return vendor_built(name).cancel
 
 
 GENERATED_CLIENTS = ROOT / "generated" / "clients"

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff.rules import RULES, judge
-from generator.diff.sides import load_side
-from generator.diff.structural import diff_apis
 from generator.load.problem import Diagnostics
+from generator.specdiff.rules import RULES, judge
+from generator.specdiff.sides import load_side
+from generator.specdiff.structural import diff_apis
 
 BASE: dict[str, Any] = yaml.safe_load(
     """

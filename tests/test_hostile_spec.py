@@ -14,6 +14,8 @@ from generator.ir.normalise import normalise
 from generator.load import load_spec
 from generator.load.problem import Diagnostics
 from generator.render import fastapi_server, python_client
+from generator.render.formatting import finish
+from generator.render.subject import Subject
 from tests.conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "fixtures" / "specs" / "hostile.yaml"
@@ -24,7 +26,7 @@ def _render(out: Path, kind: str) -> Path:
     files = load_spec(HOSTILE, diagnostics)
     assert files is not None
     renderer = python_client if kind == "clients" else fastapi_server
-    rendered = renderer.render(normalise(files, "hostile spec", diagnostics))
+    rendered = finish(renderer.drafts(Subject(normalise(files, "hostile spec", diagnostics))))
     for relative, data in rendered.items():
         assert relative.startswith(f"{kind}/hostile_spec/"), relative
         assert ".." not in Path(relative).parts

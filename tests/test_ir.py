@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
+from generator.cancel.model import CancelRole, InputLocation
 from generator.ir.model import (
     Api,
     ArraySchema,
-    CancelRole,
     Combinator,
-    InputLocation,
     ObjectSchema,
     ParameterLocation,
     RefSchema,
@@ -30,7 +29,7 @@ from generator.ir.normalise import normalise
 from generator.ir.validate import accepts, issues
 from generator.load import load_spec
 from generator.load.problem import Diagnostics
-from tests.conftest import ROOT, vendor_api
+from tests.conftest import ROOT, vendor_api, vendor_cancel
 
 
 def body_of(api: Api) -> Schema:
@@ -325,16 +324,16 @@ def test_nullable_three_ways_and_all_of(tmp_path: Path) -> None:
 
 
 def test_cancel_roles_come_from_the_config() -> None:
-    agno = vendor_api("agno").cancel
+    agno = vendor_cancel("agno")
     assert agno is not None and agno.operation_id == "cancel_workflow_run"
     assert [(i.role, i.location, i.name, i.label) for i in agno.inputs] == [
         (CancelRole.SCOPE, InputLocation.PATH, "workflow_id", "workflow"),
         (CancelRole.RUN_ID, InputLocation.PATH, "run_id", None),
     ]
-    langsmith = vendor_api("langsmith").cancel
+    langsmith = vendor_cancel("langsmith")
     assert langsmith is not None
     assert [i.name for i in langsmith.of_role(CancelRole.ACTION)] == ["action"]
-    assert vendor_api("cargo").cancel is not None
+    assert vendor_cancel("cargo") is not None
 
 
 def test_ir_is_immutable() -> None:

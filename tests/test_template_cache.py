@@ -6,10 +6,10 @@ from pathlib import Path
 
 import jinja2
 
-from generator.render.environment import TemplateCache, template_environment
+from generator.render.environment import TEMPLATES, TemplateCache, template_environment
 
-TEMPLATE = "python_client/errors.py.j2"
-CONTEXT = {"package": "acme_client"}
+TEMPLATE = "python_client/__init__.py.j2"
+CONTEXT = {"package": "acme_client", "title": "Acme", "source": "acme.yaml"}
 
 
 def _render(cache: TemplateCache | None) -> str:
@@ -56,6 +56,7 @@ def test_compile_templates_loads_every_template() -> None:
     compile_templates()
     env = environment()
     names = set(env.list_templates(filter_func=lambda name: name.endswith(".j2")))
-    assert len(names) >= 15
+    on_disk = {path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.j2")}
+    assert names == on_disk and len(names) >= 10
     assert env.cache is not None
     assert {key[1] for key in env.cache} >= names

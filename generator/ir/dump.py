@@ -42,9 +42,13 @@ def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
     return False
 
 
-def dump(api: Api, fmt: str) -> str:
-    """The IR of ``api`` as ``json`` or ``yaml`` text, ending in a newline."""
+def dump(api: Api, fmt: str, **extra: Any) -> str:
+    """The IR of ``api`` as ``json`` or ``yaml`` text, ending in a newline.
+
+    ``extra`` adds top-level entries after the API's own (what later steps bound to it).
+    """
     data = to_data(api)
+    data.update({key: to_data(value) for key, value in extra.items() if value is not None})
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":

@@ -1,4 +1,4 @@
-"""From a loaded spec to the IR: operations, parameters, bodies, responses, security, cancel roles."""
+"""From a loaded spec to the IR: operations, parameters, bodies, responses, security."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from generator.config import CancelConfig
 from generator.ir.model import (
     AnySchema,
     Api,
-    CancelBinding,
-    CancelInput,
-    InputLocation,
     Operation,
     Parameter,
     ParameterLocation,
@@ -26,7 +22,6 @@ from generator.ir.model import (
     StringSchema,
     is_json_media,
 )
-from generator.ir.schema_ops import property_schemas
 from generator.ir.schema_reader import SchemaReader
 from generator.load.problem import Diagnostics
 from generator.load.refs import Node, SpecFiles
@@ -36,27 +31,20 @@ _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _STATUS = re.compile(r"^([1-5][0-9][0-9]|[1-5]XX|default)$")
 
 
-def normalise(
-    files: SpecFiles,
-    name: str,
-    diagnostics: Diagnostics,
-    cancel: CancelConfig | None = None,
-    api_key_header: str | None = None,
-    source: str | None = None,
-) -> Api:
+def normalise(files: SpecFiles, name: str, diagnostics: Diagnostics, *, source: str | None = None) -> Api:
     """Build the IR of one spec. Problems go to ``diagnostics``; the result is always complete.
 
-    ``api_key_header`` declares an API key the vendor requires but its spec omits:
-    it becomes a security scheme required by every operation that declares none.
     ``source`` is how the API names its spec (default: as the spec was given).
     """
-    api = _Normaliser(files, diagnostics).api(name, cancel)
-    if source is not None:
-        api = replace(api, source=source)
-    return _with_api_key_header(api, api_key_header) if api_key_header else api
+    api = _Normaliser(files, diagnostics).api(name)
+    return api if source is None else replace(api, source=source)
 
 
-def _with_api_key_header(api: Api, header: str) -> Api:
+def require_api_key_header(api: Api, header: str) -> Api:
+    """``api`` with an API key in ``header`` required by every operation that declares no credentials.
+
+    For APIs that require a key their spec omits.
+    """
     taken = {s.name for s in api.security_schemes}
     name = next(n for n in ("apiKeyHeader", *(f"apiKeyHeader{i}" for i in range(2, 100))) if n not in taken)
     scheme = SecurityScheme(
@@ -80,12 +68,12 @@ class _Normaliser:
         self.schemas = SchemaReader(files, diagnostics)
         self.root = files.root_node()
 
-    def api(self, name: str, cancel: CancelConfig | None) -> Api:
+    def api(self, name: str) -> Api:
         info = self.root.child("info")
         schemes = self._security_schemes()
         default_security = self._security(self.root.child("security"), schemes, Security())
         operations = self._operations(schemes, default_security)
-        api = Api(
+        return Api(
             name=name,
             title=_text(info.child("title").value) or name,
             version=str(info.child("version").value or ""),
@@ -95,9 +83,6 @@ class _Normaliser:
             schemas=self.schemas.named_schemas(),
             security_schemes=tuple(schemes.values()),
         )
-        if cancel is None:
-            return api
-        return replace(api, cancel=_bind_cancel(api, cancel, self.diagnostics))
 
     # --- servers and security --------------------------------------------------
 
@@ -363,65 +348,3 @@ def _derived_id(method: str, path: str) -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-# --- cancel roles ---------------------------------------------------------------
-
-
-def _bind_cancel(api: Api, config: CancelConfig, diagnostics: Diagnostics) -> CancelBinding | None:
-    """Check the configured cancel roles against the operation they name."""
-    operation = _find_operation(api, config.operation)
-    if operation is None:
-        diagnostics.error(
-            config.declared_at,
-            f"cancel operation {config.operation!r} is not in {api.source}: name an operationId or 'METHOD /path'",
-        )
-        return None
-    inputs = []
-    for declared in config.inputs:
-        if not _input_exists(api, operation, declared.location, declared.name):
-            diagnostics.error(
-                declared.declared_at,
-                f"cancel input {declared.name!r} ({declared.location.value}) is not an input of "
-                f"{operation.method} {operation.path}",
-            )
-            continue
-        inputs.append(
-            CancelInput(role=declared.role, location=declared.location, name=declared.name, label=declared.label)
-        )
-    if config.outcome is not None:
-        _check_outcome(api, operation, config, diagnostics)
-    return CancelBinding(operation_id=operation.operation_id, inputs=tuple(inputs), outcome=config.outcome)
-
-
-def _check_outcome(api: Api, operation: Operation, config: CancelConfig, diagnostics: Diagnostics) -> None:
-    """The statuses and response properties an outcome names must be in the spec."""
-    outcome = config.outcome
-    assert outcome is not None
-    documented = {r.status for r in operation.responses}
-    for case in (outcome.unknown, outcome.finished):
-        if isinstance(case, int) and str(case) not in documented:
-            diagnostics.error(config.declared_at, f"cancel outcome status {case} is not a documented response")
-    answered: set[str] = set()
-    for response in operation.responses:
-        if response.is_success and response.schema is not None:
-            answered |= set(property_schemas(api, response.schema))
-    for name in (outcome.cancelled_list, outcome.failed_list, outcome.run_property):
-        if name is not None and name not in answered:
-            diagnostics.error(config.declared_at, f"cancel outcome property {name!r} is not in the 2xx answer")
-
-
-def _find_operation(api: Api, key: str) -> Operation | None:
-    found = api.operation(key)
-    if found is not None:
-        return found
-    method, _, path = key.partition(" ")
-    return next((o for o in api.operations if o.method == method.upper() and o.path == path.strip()), None)
-
-
-def _input_exists(api: Api, operation: Operation, location: InputLocation, name: str) -> bool:
-    if location is not InputLocation.BODY:
-        return operation.parameter(ParameterLocation(location.value), name) is not None
-    if operation.body is None:
-        return False
-    return name in set(property_schemas(api, operation.body.schema))

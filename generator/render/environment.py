@@ -8,14 +8,18 @@ table cell. Templates never paste a spec string raw.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from generator.render.naming import docstring, python_literal
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -90,6 +94,15 @@ def compile_templates() -> None:
         env.get_template(name)
 
 
-def render_template(name: str, context: dict[str, Any]) -> str:
-    """Render ``templates/<name>`` with ``context``."""
-    return environment().get_template(name).render(**context)
+def render_template(name: str, context: DataclassInstance) -> str:
+    """Render ``templates/<name>`` with the fields (and properties) of ``context``, a frozen dataclass.
+
+    Templates see the context's attributes as names; nothing untyped crosses into them.
+    """
+    if not dataclasses.is_dataclass(context) or not type(context).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise TypeError(f"a template context is a frozen dataclass, not {type(context).__name__}")
+    names = {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}
+    properties = {
+        name: getattr(context, name) for name, value in vars(type(context)).items() if isinstance(value, property)
+    }
+    return environment().get_template(name).render(**names, **properties)

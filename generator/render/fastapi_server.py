@@ -1,22 +1,24 @@
 """Context builder for the ``fastapi_server`` target: a server stub that doubles as a mock vendor.
 
-Every decision is made here; the templates in ``templates/fastapi_server`` only lay text out.
+Every decision is made here, into a :class:`ServerContext`; the templates in
+``templates/fastapi_server`` only lay text out. What every server shares is
+the runtime in ``generator/runtime/server``, copied in unchanged.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from generator import __version__
+from generator.cancel.model import CancelBinding, CancelInput, CancelRole, InputLocation
 from generator.ir.model import (
     Api,
     ArraySchema,
     BooleanSchema,
-    CancelBinding,
-    CancelRole,
-    InputLocation,
     IntegerSchema,
     NullSchema,
     NumberSchema,
@@ -30,80 +32,222 @@ from generator.ir.model import (
     UnionSchema,
 )
 from generator.ir.schema_ops import property_schemas
+from generator.render import python_types as types
 from generator.render.environment import render_template
-from generator.render.formatting import Draft, finish
+from generator.render.formatting import Draft
 from generator.render.model_package import ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
 from generator.render.openapi_doc import to_openapi
-from generator.render.python_types import body_properties, py_type, raw_answer_type
+from generator.render.python_types import Needs, PyType
+from generator.render.subject import Subject
+from generator.runtime import source
 
 TEMPLATE_DIR = "fastapi_server"
-_KIND = {ParameterLocation.PATH: "Path", ParameterLocation.QUERY: "Query", ParameterLocation.HEADER: "Header"}
+_KIND: dict[ParameterLocation, Literal["Path", "Query", "Header"]] = {
+    ParameterLocation.PATH: "Path",
+    ParameterLocation.QUERY: "Query",
+    ParameterLocation.HEADER: "Header",
+}
+ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty"]
 
 
-def render(api: Api) -> dict[str, bytes]:
-    """Every file of the server package for ``api``, under ``servers/<name>/``."""
-    return finish(drafts(api))
+@dataclass(frozen=True)
+class RouteParameter:
+    """A path, query or header parameter of a route, by Python name and wire name."""
+
+    name: str
+    wire: str
+    annotation: PyType
+    kind: Literal["Path", "Query", "Header"]
+    required: bool
 
 
-def drafts(api: Api) -> list[Draft]:
-    """The server package for ``api``, unformatted (see :func:`render`)."""
+@dataclass(frozen=True)
+class HandlerArgument:
+    """A keyword argument of a handler coroutine."""
+
+    name: str
+    annotation: PyType
+
+
+@dataclass(frozen=True)
+class RouteBody:
+    """A route's request body: its model and how it is read (form fields by kind)."""
+
+    model: str
+    required: bool
+    encoding: Literal["json", "form", "multipart", "raw"]
+    kinds: tuple[tuple[str, str], ...] | None  # form field -> kind, for form and multipart bodies
+
+
+@dataclass(frozen=True)
+class InputRead:
+    """Where the reference cancel reads one input: a body property or a parameter (wire name)."""
+
+    source: Literal["body", "parameter"]
+    name: str
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """A property of the cancel's answer and what it holds (see ``_store.AnswerField``)."""
+
+    name: str
+    holds: Literal["cancelled", "failed", "run", "status", "success", "request_id"]
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferenceCancel:
+    """How the reference handler's cancel reads this operation's inputs and writes its answer."""
+
+    run_ids: InputRead | None
+    single_run: bool
+    scope: tuple[InputRead, ...]
+    filters: tuple[str, ...]
+    by_status: InputRead | None
+    answer: tuple[AnswerField, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: its route, handler coroutine and answer."""
+
+    name: str
+    route: str
+    http_method: str
+    params: tuple[RouteParameter, ...]
+    arguments: tuple[HandlerArgument, ...]
+    body: RouteBody | None
+    status: int
+    returns: PyType
+    answer_kind: Literal["none", "json", "model", "raw"]
+    raw_media: str | None
+    auth: tuple[tuple[str, str], ...]  # (kind, header) of the schemes that authenticate it
+    doc: str
+    cancel: ReferenceCancel | None
+
+
+@dataclass(frozen=True)
+class Semantics:
+    """The cancel outcome the reference implementation follows."""
+
+    cancellable: tuple[str, ...]
+    cancelled_status: str
+    unknown: int | Literal["failed", "ignore"]
+    finished: int | Literal["failed", "ignore"]
+
+
+@dataclass(frozen=True)
+class ServerContext:
+    """Everything the server templates lay out."""
+
+    package: str
+    distribution: str
+    version: str
+    description: str
+    title: str
+    source: str
+    routes: tuple[Route, ...]
+    validation_status: int
+    error_shapes: tuple[tuple[int, ErrorShape], ...]
+    default_error_shape: ErrorShape
+    semantics: Semantics | None
+    store_example: str
+
+    @property
+    def needs(self) -> frozenset[Needs]:
+        """Every name the routes' and handlers' annotations refer to."""
+        annotations = [p.annotation for r in self.routes for p in r.params]
+        annotations += [a.annotation for r in self.routes for a in r.arguments]
+        annotations += [r.returns for r in self.routes]
+        return types.needed(annotations)
+
+    @property
+    def typing_names(self) -> tuple[str, ...]:
+        """What the handler modules import from ``typing`` (``Any`` is always used)."""
+        return tuple(sorted({"Any", *types.typing_imports(self.needs)}))
+
+    @property
+    def app_typing_names(self) -> tuple[str, ...]:
+        """What ``app.py`` imports from ``typing``: parameters are ``Annotated`` with where they travel."""
+        annotated = ("Annotated",) if any(r.params for r in self.routes) else ()
+        return tuple(sorted({*self.typing_names, *annotated}))
+
+    @property
+    def fastapi_names(self) -> tuple[str, ...]:
+        """What ``app.py`` imports from ``fastapi``: the app, the request, and the parameter kinds used."""
+        return tuple(sorted({"FastAPI", "Request", *(p.kind for r in self.routes for p in r.params)}))
+
+    @property
+    def uses_models(self) -> bool:
+        """Whether the modules refer to ``models``."""
+        return Needs.MODELS in self.needs or any(r.body for r in self.routes)
+
+    @property
+    def uses_streams(self) -> bool:
+        """Whether some handler may return an async iterator of chunks."""
+        return Needs.ASYNC_ITERATOR in self.needs
+
+    @property
+    def uses_form(self) -> bool:
+        """Whether some body arrives as form fields or multipart parts (the server then needs python-multipart)."""
+        return any(r.body is not None and r.body.kinds is not None for r in self.routes)
+
+
+def drafts(subject: Subject) -> list[Draft]:
+    """The server package for the subject's API, unformatted."""
+    api = subject.api
     slug = package_name(api.name)
     package = f"{slug}_server"
     models = model_package(api, package)
-    context = _context(api, package, models)
+    context = server_context(api, subject.cancel, package, models)
     files: dict[str, str] = {
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/py.typed": "",
         f"{package}/openapi.json": json.dumps(to_openapi(api), indent=2, ensure_ascii=False) + "\n",
+        f"{package}/_http.py": source("server/_http.py"),
+        f"{package}/_store.py": source("server/_store.py"),
     }
     for module in ("__init__", "__main__", "app", "handler", "reference"):
         files[f"{package}/{module}.py"] = render_template(f"{TEMPLATE_DIR}/{module}.py.j2", context)
     return [Draft(f"servers/{slug}", files, (package,))]
 
 
-def _context(api: Api, package: str, models: ModelPackage) -> dict[str, Any]:
+def server_context(api: Api, cancel: CancelBinding | None, package: str, models: ModelPackage) -> ServerContext:
+    """What the server package for ``api`` is made of."""
     base_path = urlsplit(api.servers[0].url).path.rstrip("/") if api.servers else ""
     auth_headers = _auth_headers(api)
     names: set[str] = {"create_app", "openapi", "invalid", "problem"}
-    operations = [_operation(api, op, models, base_path, auth_headers, names) for op in api.operations]
-    validation_status = _validation_status(api)
+    routes = tuple(_route(api, op, cancel, models, base_path, auth_headers, names) for op in api.operations)
     shapes = {int(r.status): _shape(api, r) for op in api.operations for r in op.responses if r.status.isdigit()}
-    error_shapes = {status: shape for status, shape in sorted(shapes.items()) if status >= 400}
-    documented = [s for s in error_shapes.values() if s != "none"]
-    default_shape = max(sorted(set(documented)), key=documented.count) if documented else "detail"
-    signatures = " ".join(a["annotation"] for op in operations for a in op["arguments"])
-    signatures += " ".join(op["returns"] for op in operations) + " ".join(
-        p["annotation"] for op in operations for p in op["params"]
+    error_shapes = tuple((status, shape) for status, shape in sorted(shapes.items()) if status >= 400)
+    documented: list[ErrorShape] = [shape for _, shape in error_shapes if shape != "none"]
+    default_shape: ErrorShape = max(sorted(set(documented)), key=documented.count) if documented else "detail"
+    outcome = cancel.outcome if cancel else None
+    return ServerContext(
+        package=package,
+        distribution=f"{package_name(api.name).replace('_', '-')}-server",
+        version=__version__,
+        description=f"FastAPI server stub and mock of the {api.title} API (generated)",
+        title=api.title,
+        source=api.source,
+        routes=routes,
+        validation_status=_validation_status(api),
+        error_shapes=error_shapes,
+        default_error_shape=default_shape,
+        semantics=None
+        if outcome is None
+        else Semantics(outcome.cancellable, outcome.cancelled_status, outcome.unknown, outcome.finished),
+        store_example=_store_example(cancel),
     )
-    cancel_scope = api.cancel.of_role(CancelRole.SCOPE) if api.cancel else ()
-    return {
-        "package": package,
-        "distribution": f"{package_name(api.name).replace('_', '-')}-server",
-        "version": __version__,
-        "description": f"FastAPI server stub and mock of the {api.title} API (generated)",
-        "title": api.title,
-        "source": api.source,
-        "operations": operations,
-        "validation_status": validation_status,
-        "error_shapes": error_shapes,
-        "default_error_shape": default_shape,
-        "uses_models": "models." in signatures,
-        "uses_literal": "Literal[" in signatures,
-        "typing_names": ["Any"] + (["Literal"] if "Literal[" in signatures else []),
-        "outcome": api.cancel.outcome if api.cancel else None,
-        "outcome_unknown": api.cancel.outcome.unknown if api.cancel and api.cancel.outcome else "ignore",
-        "outcome_finished": api.cancel.outcome.finished if api.cancel and api.cancel.outcome else "ignore",
-        "store_example": _store_example(api, cancel_scope),
-        "uses_streams": any("AsyncIterator[" in op["returns"] for op in operations),
-        "uses_form": any(op["body"] and op["body"]["kinds"] is not None for op in operations),
-    }
 
 
-def _store_example(api: Api, scope: tuple[Any, ...]) -> str:
+def _store_example(cancel: CancelBinding | None) -> str:
     """A line of Python seeding one run, for the reference module's docstring (plain text)."""
-    status = api.cancel.outcome.cancellable[0] if api.cancel and api.cancel.outcome else "running"
+    status = cancel.outcome.cancellable[0] if cancel and cancel.outcome else "running"
+    scope = cancel.of_role(CancelRole.SCOPE) if cancel else ()
     attributes = "".join(f", **{{{s.name!r}: '...'}}" for s in scope)
     return f"store.add('run-1', status={status!r}{attributes})"
 
@@ -119,154 +263,151 @@ def _auth_headers(api: Api) -> dict[str, tuple[str, str]]:
     return result
 
 
-def _operation(
+def _route(
     api: Api,
     op: Operation,
+    cancel: CancelBinding | None,
     models: ModelPackage,
     base_path: str,
     auth_headers: dict[str, tuple[str, str]],
     names: set[str],
-) -> dict[str, Any]:
+) -> Route:
     name = unique(snake_name(op.operation_id, "call"), names)
     required_schemes = [s for alternative in op.security.alternatives for s in alternative if s in auth_headers]
     auth = tuple(auth_headers[s] for s in dict.fromkeys(required_schemes)) if op.security.required else ()
     consumed = {(ParameterLocation.HEADER, header) for _, header in auth}
     # Names the route function uses itself: a parameter called so would hide them.
-    taken: set[str] = {"request", "body", "self", "models", "result", "implementation", "credentials"}
-    params: list[dict[str, str]] = []
+    taken: set[str] = {"request", "body", "self", "models", "result", "implementation", "credentials", "payload"}
+    params: list[RouteParameter] = []
     route = base_path + op.path
-    python_names: dict[tuple[ParameterLocation, str], str] = {}
     for parameter in sorted(op.parameters, key=lambda p: not p.required):
         if parameter.location not in _KIND or (parameter.location, parameter.name.lower()) in consumed:
             continue
         python = unique(snake_name(parameter.name), taken)
-        python_names[(parameter.location, parameter.name)] = python
-        annotation = py_type(api, parameter.schema, models.exports)
-        default = ""
-        if not parameter.required:
-            annotation = annotation if "None" in annotation.split(" | ") else f"{annotation} | None"
-            default = "None"
+        annotation = types.py_type(api, parameter.schema, models.exports)
         if parameter.location is ParameterLocation.PATH:
             # FastAPI matches path parameters by name: use the Python name in the route.
             route = route.replace("{" + parameter.name + "}", "{" + python + "}")
-        params.append(
-            {
-                "name": python,
-                "wire": parameter.name,
-                "annotation": annotation,
-                "default": default,
-                "kind": _KIND[parameter.location],
-            }
-        )
-    arguments = [{"name": p["name"], "annotation": p["annotation"]} for p in params]
+        annotation = annotation if parameter.required else annotation.or_none()
+        params.append(RouteParameter(python, parameter.name, annotation, _KIND[parameter.location], parameter.required))
+    arguments = [HandlerArgument(p.name, p.annotation) for p in params]
     body = None
     if op.body is not None:
         model = models.exports.requests[models.plan.body_class[op.operation_id]]
         # Form and multipart fields arrive as text (files as bytes): their schema kinds say how to read them.
         kinds = None
         if op.body.encoding in ("form", "multipart"):
-            kinds = {name: _form_kind(api, schema) for name, schema in body_properties(api, op.body.schema)} or None
-        body = {"model": model, "required": op.body.required, "encoding": op.body.encoding, "kinds": kinds}
-        annotation = f"models.{model}" if op.body.required else f"models.{model} | None"
-        arguments.append({"name": "body", "annotation": annotation})
+            kinds = tuple((n, _form_kind(api, s)) for n, s in types.body_properties(api, op.body.schema)) or None
+        body = RouteBody(model, op.body.required, op.body.encoding, kinds)
+        annotation = types.model(model)
+        arguments.append(HandlerArgument("body", annotation if op.body.required else annotation.or_none()))
     success = [r for r in op.responses if r.is_success and r.status.isdigit()]
     status = int(success[0].status) if success else 200
-    returns = _returns(success[0], op, models) if success else "None"
-    call = [a["name"] for a in arguments]
-    cancel = None
-    if api.cancel is not None and api.cancel.operation_id == op.operation_id:
-        cancel = _cancel(api, api.cancel, python_names, success[0] if success else None, returns, status)
-    return {
-        "name": name,
-        "route": route,
-        "http_method": op.method,
-        "params": params,
-        "arguments": arguments,
-        "call": call,
-        "body": body,
-        "status": status,
-        "returns": returns,
-        "raw_media": success[0].media_type if success and success[0].is_raw else None,
-        "auth": auth,
-        "doc": "\n\n".join(x for x in (op.summary, op.description, f"``{op.method} {op.path}``") if x),
-        "cancel": cancel,
-    }
+    returns = _returns(success[0], op, models) if success else types.NONE
+    answer_kind: Literal["none", "json", "model", "raw"] = (
+        "none"
+        if returns.text == "None"
+        else "raw"
+        if success[0].is_raw
+        else "json"
+        if returns.text == "Any"
+        else "model"
+    )
+    reference = None
+    if cancel is not None and cancel.operation_id == op.operation_id:
+        reference = _reference_cancel(api, cancel, success[0] if success else None)
+    return Route(
+        name=name,
+        route=route,
+        http_method=op.method,
+        params=tuple(params),
+        arguments=tuple(arguments),
+        body=body,
+        status=status,
+        returns=returns,
+        answer_kind=answer_kind,
+        raw_media=success[0].media_type if success and success[0].is_raw else None,
+        auth=auth,
+        doc="\n\n".join(x for x in (op.summary, op.description, f"``{op.method} {op.path}``") if x),
+        cancel=reference,
+    )
 
 
 def _form_kind(api: Api, schema: Schema) -> str:
     """How a form field's text becomes its value: integer, number, boolean, binary, json, array:<kind> or string."""
-    if isinstance(schema, RefSchema):
-        return _form_kind(api, api.schema(schema.name))
-    if isinstance(schema, UnionSchema):
-        kinds = [_form_kind(api, v.schema) for v in schema.variants if not isinstance(v.schema, NullSchema)]
-        return kinds[0] if len(set(kinds)) == 1 else "string"
-    if isinstance(schema, StringSchema):
-        return "binary" if schema.is_binary else "string"
-    if isinstance(schema, ArraySchema):
-        return "array:" + _form_kind(api, schema.items)
-    simple = {IntegerSchema: "integer", NumberSchema: "number", BooleanSchema: "boolean"}
-    return next((kind for cls, kind in simple.items() if isinstance(schema, cls)), "json")
+    match schema:
+        case RefSchema():
+            return _form_kind(api, api.schema(schema.name))
+        case UnionSchema():
+            kinds = [_form_kind(api, v.schema) for v in schema.variants if not isinstance(v.schema, NullSchema)]
+            return kinds[0] if len(set(kinds)) == 1 else "string"
+        case StringSchema():
+            return "binary" if schema.is_binary else "string"
+        case ArraySchema():
+            return "array:" + _form_kind(api, schema.items)
+        case IntegerSchema():
+            return "integer"
+        case NumberSchema():
+            return "number"
+        case BooleanSchema():
+            return "boolean"
+        case _:
+            return "json"  # objects and anything else arrive as JSON text
 
 
-def _returns(response: Response, op: Operation, models: ModelPackage) -> str:
+def _returns(response: Response, op: Operation, models: ModelPackage) -> PyType:
     if response.schema is None:
-        return "None"
+        return types.NONE
     if response.is_event_stream:
-        return "str | AsyncIterator[str]"  # the whole stream at once, or its chunks as they come
+        # The whole stream at once, or its chunks as they come.
+        return PyType("str | AsyncIterator[str]", frozenset({Needs.ASYNC_ITERATOR}))
     if response.is_raw:
-        return raw_answer_type(response)
+        return types.raw_answer_type(response)
     cls = models.plan.response_class.get((op.operation_id, response.status))
-    return "Any" if cls is None else f"models.{models.exports.response_name(cls)}"
+    return types.ANY if cls is None else types.model(models.exports.response_name(cls))
 
 
-def _cancel(
-    api: Api,
-    binding: CancelBinding,
-    python_names: dict[tuple[ParameterLocation, str], str],
-    success: Response | None,
-    returns: str,
-    status: int,
-) -> dict[str, Any]:
-    def expr(location: InputLocation, wire: str) -> str:
-        if location is InputLocation.BODY:
-            return f"payload.get({wire!r})"
-        return python_names[(ParameterLocation(location.value), wire)]
+def _reference_cancel(api: Api, binding: CancelBinding, success: Response | None) -> ReferenceCancel:
+    def read(item: CancelInput) -> InputRead:
+        return InputRead("body" if item.location is InputLocation.BODY else "parameter", item.name)
 
-    ids_expr = None
-    for item in binding.of_role(CancelRole.RUN_IDS):
-        ids_expr = expr(item.location, item.name)
-    for item in binding.of_role(CancelRole.RUN_ID):
-        ids_expr = f"[{expr(item.location, item.name)}]"
-    status_inputs = binding.of_role(CancelRole.STATUS)
-    answer: list[tuple[str, str, str | None]] = []
-    outcome = binding.outcome
+    many = binding.of_role(CancelRole.RUN_IDS)
+    one = binding.of_role(CancelRole.RUN_ID)
+    run_ids = read(one[-1]) if one else read(many[-1]) if many else None
+    by_status = binding.of_role(CancelRole.STATUS)
+    return ReferenceCancel(
+        run_ids=run_ids,
+        single_run=bool(one),
+        scope=tuple(read(s) for s in binding.of_role(CancelRole.SCOPE)),
+        filters=tuple(f.name for f in binding.of_role(CancelRole.FILTER) if f.location is InputLocation.BODY),
+        by_status=read(by_status[0]) if by_status else None,
+        answer=_answer_fields(api, binding, success),
+    )
+
+
+def _answer_fields(api: Api, binding: CancelBinding, success: Response | None) -> tuple[AnswerField, ...]:
+    """What the cancel's 2xx answer holds: the outcome's lists and run, then the envelope conventions it declares."""
     properties = _answer_properties(api, success.schema) if success and success.schema is not None else {}
+    fields: list[AnswerField] = []
+    outcome = binding.outcome
     if outcome is not None:
         if outcome.cancelled_list:
-            answer.append((outcome.cancelled_list, "self.last.cancelled", None))
+            fields.append(AnswerField(outcome.cancelled_list, "cancelled"))
         if outcome.failed_list:
-            answer.append((outcome.failed_list, "self.last.failed", None))
+            fields.append(AnswerField(outcome.failed_list, "failed"))
         if outcome.run_property:
-            fields = tuple(_answer_properties(api, properties[outcome.run_property]))
-            answer.append((outcome.run_property, f"_run_view(self.last.runs[0], {fields!r})", "self.last.runs"))
+            shown = tuple(_answer_properties(api, properties[outcome.run_property]))
+            fields.append(AnswerField(outcome.run_property, "run", shown))
     # Envelope conventions: a status code, a message and a request id, when the answer declares them.
-    conventions = {
-        "code": ("integer", str(status)),
-        "message": ("string", "'success'"),
-        "requestId": ("string", "_request_id()"),
-    }
-    for prop, (kind, value) in conventions.items():
-        if prop in properties and getattr(properties[prop], "kind", None) == kind:
-            answer.append((prop, value, None))
-    kind = "none" if returns == "None" else "json" if returns == "Any" else "model"
-    return {
-        "ids_expr": ids_expr,
-        "scope": [{"wire": s.name, "expr": expr(s.location, s.name)} for s in binding.of_role(CancelRole.SCOPE)],
-        "filters": tuple(f.name for f in binding.of_role(CancelRole.FILTER) if f.location is InputLocation.BODY),
-        "status_expr": expr(status_inputs[0].location, status_inputs[0].name) if status_inputs else "None",
-        "answer": answer,
-        "answer_kind": kind,
-    }
+    conventions: Sequence[tuple[str, str, Literal["status", "success", "request_id"]]] = (
+        ("code", "integer", "status"),
+        ("message", "string", "success"),
+        ("requestId", "string", "request_id"),
+    )
+    for name, kind, holds in conventions:
+        if name in properties and properties[name].kind == kind:
+            fields.append(AnswerField(name, holds))
+    return tuple(fields)
 
 
 def _answer_properties(api: Api, schema: Schema) -> dict[str, Schema]:
@@ -282,15 +423,15 @@ def _validation_status(api: Api) -> int:
     return 422
 
 
-def _shape(api: Api, response: Response) -> str:
-    """Which error format a documented error body has (see ``error_response`` in the app template)."""
+def _shape(api: Api, response: Response) -> ErrorShape:
+    """Which error format a documented error body has (see ``ErrorFormat`` in the server runtime)."""
     if response.schema is None:
         return "none"
     properties = _answer_properties(api, response.schema)
     detail = properties.get("detail")
     if detail is not None:
         resolved = api.schema(detail.name) if isinstance(detail, RefSchema) else detail
-        if resolved.kind == "array":
+        if isinstance(resolved, ArraySchema):
             return "detail-list"
         return "detail-code" if "error_code" in properties else "detail"
     if "code" in properties and "message" in properties:

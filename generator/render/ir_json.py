@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from generator.ir.dump import dump
-from generator.ir.model import Api
-from generator.render.formatting import Draft, finish
+from generator.render.formatting import Draft
+from generator.render.subject import Subject
 
 
-def render(api: Api) -> dict[str, bytes]:
-    """``ir/<name>.json`` holding the IR of ``api``."""
-    return finish(drafts(api))
-
-
-def drafts(api: Api) -> list[Draft]:
-    """The IR file of ``api`` (nothing to format)."""
-    return [Draft("ir", {f"{api.name}.json": dump(api, "json")})]
+def drafts(subject: Subject) -> list[Draft]:
+    """``ir/<name>.json``: the IR of the API, with its cancel binding (nothing to format)."""
+    return [Draft("ir", {f"{subject.api.name}.json": dump(subject.api, "json", cancel=subject.cancel)})]

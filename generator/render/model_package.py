@@ -16,6 +16,7 @@ from generator.render.environment import render_template
 from generator.render.model_bridge import ModelPlan, Side, plan_models
 from generator.render.naming import unique
 from generator.render.pydantic_models import generate_models
+from generator.runtime import source
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,15 @@ class Exports:
     def response_name(self, cls: str) -> str:
         """The public name of a class used in answers."""
         return self.responses.get(cls) or self.requests[cls]
+
+
+@dataclass(frozen=True)
+class ModelsModule:
+    """What ``models.py`` re-exports: per private module, (class, public name) pairs."""
+
+    package: str
+    exports: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    all_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -46,16 +56,16 @@ def model_package(api: Api, package: str) -> ModelPackage:
     request_code = _models_for(plan.requests, Side.REQUEST, package)
     response_code = _models_for(plan.responses, Side.RESPONSE, package)
     exports = _exports(request_code, response_code, plan.named_class)
-    context = {
-        "package": package,
-        "exports": [
-            ("_request_models", sorted(exports.requests.items())),
-            ("_response_models", sorted(exports.responses.items())),
-        ],
-        "all_names": sorted([*exports.requests.values(), *exports.responses.values()]),
-    }
+    context = ModelsModule(
+        package=package,
+        exports=(
+            ("_request_models", tuple(sorted(exports.requests.items()))),
+            ("_response_models", tuple(sorted(exports.responses.items()))),
+        ),
+        all_names=tuple(sorted([*exports.requests.values(), *exports.responses.values()])),
+    )
     files = {
-        f"{package}/_base.py": render_template("models/_base.py.j2", context),
+        f"{package}/_base.py": source("models/_base.py"),
         f"{package}/models.py": render_template("models/models.py.j2", context),
     }
     if request_code is not None:

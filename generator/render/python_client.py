@@ -1,28 +1,166 @@
 """Context builder for the ``python_client`` target: one installable client package per API.
 
-Every decision is made here; the templates in ``templates/python_client`` only lay text out.
+Every decision is made here, into a :class:`ClientContext`; the templates in
+``templates/python_client`` only lay text out. What every client shares is the
+runtime in ``generator/runtime/client``, copied in unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 from generator import __version__
-from generator.ir.model import (
-    Api,
-    Operation,
-    ParameterLocation,
-    SchemeKind,
-)
+from generator.ir.model import Api, Operation, ParameterLocation, SchemeKind
+from generator.render import python_types as types
 from generator.render.environment import render_template
-from generator.render.formatting import Draft, finish
+from generator.render.formatting import Draft
 from generator.render.model_bridge import ModelPlan
 from generator.render.model_package import Exports, ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
-from generator.render.python_types import body_properties, py_type, raw_answer_type
+from generator.render.python_types import Needs, PyType
+from generator.render.subject import Subject
+from generator.runtime import source
 
 TEMPLATE_DIR = "python_client"
-_RESERVED = {"self", "body", "close", "_call"}
+# Names of the client classes' own members: an operation's method called so would hide them.
+_RESERVED = {"self", "body", "close", "aclose"}
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A constructor argument that becomes an auth header."""
+
+    arg: str
+    header: str
+    prefix: str  # "Bearer " for bearer tokens
+    help: str
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A keyword argument of an operation's method. ``default`` is Python source (``None``, ``MISSING``) or None."""
+
+    name: str
+    annotation: PyType
+    default: Literal["None", "MISSING"] | None = None
+
+
+@dataclass(frozen=True)
+class WireName:
+    """An argument's Python name and the name it has on the wire."""
+
+    name: str
+    wire: str
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A body property passed as its own keyword argument."""
+
+    name: str
+    wire: str
+    annotation: PyType
+
+
+@dataclass(frozen=True)
+class Body:
+    """An operation's request body: its model and how it goes on the wire."""
+
+    model: str
+    fields: tuple[BodyField, ...]
+    media: str
+    encoding: Literal["json", "form", "multipart", "raw"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A documented status and what its body becomes (a model, ``None``, ``Any``, ``str`` or ``bytes``)."""
+
+    status: int
+    target: PyType
+
+
+@dataclass(frozen=True)
+class ClientOperation:
+    """One method of the client."""
+
+    operation_id: str
+    method_name: str
+    constant: str
+    http_method: str
+    path: str
+    doc: str
+    arguments: tuple[Argument, ...]
+    path_params: tuple[WireName, ...]
+    query_params: tuple[WireName, ...]
+    header_params: tuple[WireName, ...]
+    body: Body | None
+    success: tuple[Answer, ...]
+    failures: tuple[Answer, ...]
+    returns: PyType
+    stream: bool  # server-sent events, read as they arrive rather than as one answer
+
+    def python_name(self, location: ParameterLocation, wire: str) -> str | None:
+        """The argument carrying the parameter ``wire`` at ``location``, if the method has one."""
+        group = {
+            ParameterLocation.PATH: self.path_params,
+            ParameterLocation.QUERY: self.query_params,
+            ParameterLocation.HEADER: self.header_params,
+        }.get(location, ())
+        return next((p.name for p in group if p.wire == wire), None)
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """Everything the client templates lay out, and what other targets need to know of the client."""
+
+    package: str
+    distribution: str
+    version: str
+    description: str
+    title: str
+    source: str
+    default_base_url: str | None
+    auth: tuple[Credential, ...]
+    operations: tuple[ClientOperation, ...]
+
+    def operation(self, operation_id: str) -> ClientOperation:
+        """The method for ``operation_id``; raises ``KeyError`` if the API has no such operation."""
+        for op in self.operations:
+            if op.operation_id == operation_id:
+                return op
+        raise KeyError(operation_id)
+
+    @property
+    def uses_streams(self) -> bool:
+        """Whether some operation answers with server-sent events."""
+        return any(op.stream for op in self.operations)
+
+    @property
+    def needs(self) -> frozenset[Needs]:
+        """Every name the methods' annotations and answer tables refer to."""
+        annotations = [a.annotation for op in self.operations for a in op.arguments]
+        annotations += [op.returns for op in self.operations]
+        annotations += [answer.target for op in self.operations for answer in (*op.success, *op.failures)]
+        extra = {Needs.MODELS} if any(op.body for op in self.operations) else set()
+        return types.needed(annotations) | extra
+
+    @property
+    def typing_names(self) -> tuple[str, ...]:
+        """What ``client.py`` imports from ``typing``: ``cast`` wraps every answer that is not a stream."""
+        cast = ("cast",) if any(not op.stream for op in self.operations) else ()
+        return tuple(sorted({*types.typing_imports(self.needs), *cast}))
+
+    @property
+    def uses_missing(self) -> bool:
+        """Whether some argument defaults to pydantic's ``MISSING``."""
+        return Needs.MISSING in self.needs
+
+    @property
+    def uses_models(self) -> bool:
+        """Whether ``client.py`` refers to the ``models`` module."""
+        return Needs.MODELS in self.needs
 
 
 def client_package(api: Api) -> str:
@@ -30,21 +168,16 @@ def client_package(api: Api) -> str:
     return f"{package_name(api.name)}_client"
 
 
-def client_context(api: Api, models: ModelPackage | None = None) -> dict[str, Any]:
+def client_context(api: Api, models: ModelPackage | None = None) -> ClientContext:
     """What the client package is made of: method names, argument names, models (for other targets too)."""
     package = client_package(api)
     models = models or model_package(api, package)
     return _context(api, package, models.plan, models.exports)
 
 
-def render(api: Api) -> dict[str, bytes]:
-    """Every file of the client package for ``api``, under ``clients/<name>/``."""
-    return finish(drafts(api))
-
-
-def drafts(api: Api) -> list[Draft]:
-    """The client package for ``api``, unformatted (see :func:`render`)."""
-    slug = package_name(api.name)
+def drafts(subject: Subject) -> list[Draft]:
+    """The client package for the subject's API, unformatted."""
+    api = subject.api
     package = client_package(api)
     models = model_package(api, package)
     context = client_context(api, models)
@@ -53,66 +186,49 @@ def drafts(api: Api) -> list[Draft]:
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/__init__.py": render_template(f"{TEMPLATE_DIR}/__init__.py.j2", context),
         f"{package}/py.typed": "",
-        f"{package}/_core.py": render_template(f"{TEMPLATE_DIR}/_core.py.j2", context),
-        f"{package}/errors.py": render_template(f"{TEMPLATE_DIR}/errors.py.j2", context),
+        f"{package}/_core.py": source("client/_core.py"),
+        f"{package}/errors.py": source("client/errors.py"),
         f"{package}/client.py": render_template(f"{TEMPLATE_DIR}/client.py.j2", context),
     }
-    return [Draft(f"clients/{slug}", files, (package,))]
+    if context.uses_streams:
+        files[f"{package}/_streams.py"] = source("client/_streams.py")
+    return [Draft(f"clients/{package_name(api.name)}", files, (package,))]
 
 
-def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> dict[str, Any]:
+def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> ClientContext:
     auth = _auth(api)
-    auth_params = {(ParameterLocation.HEADER, a["header"].lower()) for a in auth}
+    auth_params = {(ParameterLocation.HEADER, a.header.lower()) for a in auth}
     method_names: set[str] = set(_RESERVED)
-    operations = [_operation(api, op, plan, exports, auth_params, method_names) for op in api.operations]
-    uses_missing = any(op["body"] for op in operations)
-    signatures = " ".join(a["annotation"] for op in operations for a in op["arguments"]) + " ".join(
-        op["returns"] for op in operations
+    return ClientContext(
+        package=package,
+        distribution=f"{package_name(api.name).replace('_', '-')}-client",
+        version=__version__,
+        description=f"Typed client for the {api.title} API (generated)",
+        title=api.title,
+        source=api.source,
+        default_base_url=api.servers[0].url if api.servers else None,
+        auth=auth,
+        operations=tuple(_operation(api, op, plan, exports, auth_params, method_names) for op in api.operations),
     )
-    typing_names = sorted({"Any", "cast"} | ({"Literal"} if "Literal[" in signatures else set()))
-    return {
-        "package": package,
-        "distribution": f"{package_name(api.name).replace('_', '-')}-client",
-        "version": __version__,
-        "description": f"Typed client for the {api.title} API (generated)",
-        "title": api.title,
-        "source": api.source,
-        "default_base_url": api.servers[0].url if api.servers else None,
-        "auth": auth,
-        "operations": operations,
-        "uses_missing": uses_missing,
-        "uses_streams": any(op["stream"] for op in operations),
-        "uses_models": any("models." in s for op in operations for s in (op["returns"], *op["failure_models"]))
-        or uses_missing,
-        "typing_names": typing_names,
-    }
 
 
-def _auth(api: Api) -> list[dict[str, str]]:
+def _auth(api: Api) -> tuple[Credential, ...]:
     used = {name for op in api.operations for alternative in op.security.alternatives for name in alternative}
-    result: list[dict[str, str]] = []
+    result: list[Credential] = []
     taken: set[str] = set()
     for scheme in api.security_schemes:
         if scheme.name not in used:
             continue
         if scheme.kind is SchemeKind.HTTP_BEARER:
-            arg = unique("token", taken)
             result.append(
-                {"arg": arg, "header": "Authorization", "prefix": "Bearer ", "help": "bearer token (Authorization)"}
+                Credential(unique("token", taken), "Authorization", "Bearer ", "bearer token (Authorization)")
             )
         elif (
             scheme.kind is SchemeKind.API_KEY and scheme.location is ParameterLocation.HEADER and scheme.parameter_name
         ):
-            arg = unique("api_key", taken)
-            result.append(
-                {
-                    "arg": arg,
-                    "header": scheme.parameter_name,
-                    "prefix": "",
-                    "help": f"API key ({scheme.parameter_name})",
-                }
-            )
-    return result
+            help_text = f"API key ({scheme.parameter_name})"
+            result.append(Credential(unique("api_key", taken), scheme.parameter_name, "", help_text))
+    return tuple(result)
 
 
 def _operation(
@@ -122,85 +238,75 @@ def _operation(
     exports: Exports,
     auth_params: set[tuple[ParameterLocation, str]],
     method_names: set[str],
-) -> dict[str, Any]:
+) -> ClientOperation:
     # Names a method's body uses: an argument called so would hide them.
-    taken: set[str] = {"self", "body", "models", "cast", "_core"}
-    arguments: list[dict[str, str]] = []
-    grouped: dict[ParameterLocation, list[dict[str, str]]] = {loc: [] for loc in ParameterLocation}
+    taken: set[str] = {"self", "body", "models", "cast", "_core", "_streams"}
+    arguments: list[Argument] = []
+    grouped: dict[ParameterLocation, list[WireName]] = {loc: [] for loc in ParameterLocation}
     ordered = sorted(op.parameters, key=lambda p: not p.required)  # required first, reads better
     for parameter in ordered:
         if (parameter.location, parameter.name.lower()) in auth_params:
             continue  # supplied by the client's credentials
         name = unique(snake_name(parameter.name), taken)
-        annotation = py_type(api, parameter.schema, exports)
-        default = ""
-        if not parameter.required:
-            annotation = f"{annotation} | None" if "None" not in annotation.split(" | ") else annotation
-            default = "None"
-        arguments.append({"name": name, "annotation": annotation, "default": default})
-        grouped[parameter.location].append({"name": name, "wire": parameter.name})
+        annotation = types.py_type(api, parameter.schema, exports)
+        if parameter.required:
+            arguments.append(Argument(name, annotation))
+        else:
+            arguments.append(Argument(name, annotation.or_none(), "None"))
+        grouped[parameter.location].append(WireName(name, parameter.name))
     body = None
     if op.body is not None:
-        model_class = plan.body_class[op.operation_id]
-        model = exports.requests[model_class]
-        fields = []
-        for prop_name, schema in body_properties(api, op.body.schema):
-            name = unique(snake_name(prop_name), taken)
-            annotation = f"{py_type(api, schema, exports)} | MISSING"
-            fields.append({"name": name, "wire": prop_name, "annotation": annotation})
-        body = {"model": model, "fields": fields, "media": op.body.media_type, "encoding": op.body.encoding}
-        arguments.append({"name": "body", "annotation": f"models.{model} | None", "default": "None"})
-        arguments.extend({"name": f["name"], "annotation": f["annotation"], "default": "MISSING"} for f in fields)
+        model = exports.requests[plan.body_class[op.operation_id]]
+        fields = tuple(
+            BodyField(unique(snake_name(wire), taken), wire, types.py_type(api, schema, exports).or_missing())
+            for wire, schema in types.body_properties(api, op.body.schema)
+        )
+        body = Body(model, fields, op.body.media_type, op.body.encoding)
+        arguments.append(Argument("body", types.model(model).or_none(), "None"))
+        arguments.extend(Argument(f.name, f.annotation, "MISSING") for f in fields)
     success, failures, returns = _answers(op, plan, exports)
     method_name = unique(snake_name(op.operation_id, "call"), method_names)
-    return {
-        "operation_id": op.operation_id,
-        "method_name": method_name,
-        "constant": method_name.upper(),
-        "http_method": op.method,
-        "path": op.path,
-        "doc": _doc(op, body is not None),
-        "arguments": arguments,
-        "path_params": grouped[ParameterLocation.PATH],
-        "query_params": grouped[ParameterLocation.QUERY],
-        "header_params": grouped[ParameterLocation.HEADER],
-        "body": body,
-        "success": success,
-        "failures": failures,
-        "failure_models": [model for _, model in failures],
-        "returns": returns,
-        # Server-sent events are read as they arrive, not as one answer.
-        "stream": any(r.is_success and r.is_event_stream for r in op.responses),
-    }
+    return ClientOperation(
+        operation_id=op.operation_id,
+        method_name=method_name,
+        constant=method_name.upper(),
+        http_method=op.method,
+        path=op.path,
+        doc=_doc(op, body is not None),
+        arguments=tuple(arguments),
+        path_params=tuple(grouped[ParameterLocation.PATH]),
+        query_params=tuple(grouped[ParameterLocation.QUERY]),
+        header_params=tuple(grouped[ParameterLocation.HEADER]),
+        body=body,
+        success=success,
+        failures=failures,
+        returns=returns,
+        stream=any(r.is_success and r.is_event_stream for r in op.responses),
+    )
 
 
-def _answers(
-    op: Operation, plan: ModelPlan, exports: Exports
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]], str]:
-    success: list[tuple[int, str]] = []
-    failures: list[tuple[int, str]] = []
-    returns: list[str] = []
+def _answers(op: Operation, plan: ModelPlan, exports: Exports) -> tuple[tuple[Answer, ...], tuple[Answer, ...], PyType]:
+    success: list[Answer] = []
+    failures: list[Answer] = []
     for response in op.responses:
         if not response.status.isdigit():
             continue  # ranges and 'default' fall back to the status's exception class
         status = int(response.status)
         cls = plan.response_class.get((op.operation_id, response.status))
         if response.schema is None:
-            target = "None"
+            target = types.NONE
         elif response.is_raw:
-            target = raw_answer_type(response) if response.is_success else "None"
+            target = types.raw_answer_type(response) if response.is_success else types.NONE
         elif cls is None:
-            target = "Any"
+            target = types.ANY
         else:
-            target = f"models.{exports.response_name(cls)}"
+            target = types.model(exports.response_name(cls))
         if response.is_success:
-            success.append((status, target))
-            if target not in returns:
-                returns.append(target)
+            success.append(Answer(status, target))
         else:
-            failures.append((status, target if target not in ("None", "Any") else "None"))
-    annotation = "Any" if "Any" in returns else " | ".join(returns) if returns else "None"
-    return success, failures, annotation
+            # An error body is parsed only into the vendor's error model; anything else stays raw.
+            failures.append(Answer(status, target if target.needs == {Needs.MODELS} else types.NONE))
+    return tuple(success), tuple(failures), types.union(a.target for a in success)
 
 
 def _doc(op: Operation, has_body: bool) -> str:

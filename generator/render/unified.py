@@ -1,93 +1,115 @@
 """Context builder for the ``unified`` target: one cancel API over every vendor's generated client.
 
-What each vendor can express comes from its IR and cancel roles; the templates
-in ``templates/unified`` hold the logic that is the same for all.
+What each vendor can express comes from its IR and cancel binding, into a
+:class:`UnifiedContext`; the engine that is the same for all lives in
+``generator/runtime/unified`` and is copied in unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from generator import __version__
-from generator.ir.model import (
-    Api,
-    ArraySchema,
-    CancelBinding,
-    CancelRole,
-    InputLocation,
-    ParameterLocation,
-    Schema,
-)
+from generator.cancel.model import CancelBinding, CancelInput, CancelRole, InputLocation
+from generator.ir.model import Api, ArraySchema, ParameterLocation, Schema
 from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
-from generator.render.formatting import Draft, finish
+from generator.render.formatting import Draft
 from generator.render.naming import package_name
-from generator.render.python_client import client_context, client_package
+from generator.render.python_client import ClientOperation, client_context, client_package
+from generator.render.subject import Subject
+from generator.runtime import source
 
 TEMPLATE_DIR = "unified"
 PACKAGE = "runcancel"
 
 
-def render(apis: list[Api]) -> dict[str, bytes]:
-    """The ``runcancel`` package over the vendors of ``apis`` that declare cancel roles, and the README."""
-    return finish(drafts(apis))
+@dataclass(frozen=True)
+class Capabilities:
+    """What one vendor's cancel can express (mirrors ``runcancel.Capabilities``)."""
+
+    by_ids: bool
+    per_run: bool
+    statuses: tuple[str, ...]
+    filters: tuple[str, ...]
+    scope: str | None
+    batch_limit: int | None
+    actions: tuple[str, ...]
 
 
-def drafts(apis: list[Api]) -> list[Draft]:
-    """The unified layer, unformatted (see :func:`render`); empty when no vendor declares a cancel operation."""
-    vendors = [_vendor(api, api.cancel) for api in apis if api.cancel is not None]
+@dataclass(frozen=True)
+class RoleInput:
+    """Where one role travels in the client call: a keyword argument, or a body property by wire name."""
+
+    role: str
+    source: Literal["parameter", "body"]
+    name: str
+
+
+@dataclass(frozen=True)
+class VendorBinding:
+    """One vendor's module in ``runcancel``: its capabilities and how its client is called."""
+
+    name: str
+    module: str
+    client_package: str
+    distribution: str
+    caps: Capabilities
+    method: str
+    inputs: tuple[RoleInput, ...]
+    body_model: str | None
+    cancelled_list: str | None
+    failed_list: str | None
+    scope_required_per_run: bool
+
+
+@dataclass(frozen=True)
+class UnifiedContext:
+    """Everything the unified templates lay out."""
+
+    version: str
+    vendors: tuple[VendorBinding, ...]
+
+
+def drafts(subjects: Sequence[Subject]) -> list[Draft]:
+    """The ``runcancel`` package over the subjects with a cancel binding, and the README; empty when none has one."""
+    vendors = tuple(_vendor(s.api, s.cancel) for s in subjects if s.cancel is not None)
     if not vendors:
         return []  # nothing to unify
-    context = {"vendors": vendors, "version": __version__}
+    context = UnifiedContext(version=__version__, vendors=vendors)
     files: dict[str, str] = {
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{PACKAGE}/__init__.py": render_template(f"{TEMPLATE_DIR}/__init__.py.j2", context),
-        f"{PACKAGE}/_types.py": render_template(f"{TEMPLATE_DIR}/_types.py.j2", context),
+        f"{PACKAGE}/_types.py": source("unified/_types.py"),
+        f"{PACKAGE}/_engine.py": source("unified/_engine.py"),
         f"{PACKAGE}/py.typed": "",
     }
     for vendor in vendors:
-        files[f"{PACKAGE}/{vendor['module']}.py"] = render_template(f"{TEMPLATE_DIR}/vendor.py.j2", vendor)
+        files[f"{PACKAGE}/{vendor.module}.py"] = render_template(f"{TEMPLATE_DIR}/vendor.py.j2", vendor)
     readme = {"README.md": render_template(f"{TEMPLATE_DIR}/README.md.j2", context)}
     # The vendor clients are distributions of their own: third-party to this package.
     return [Draft(f"clients/{PACKAGE}", files, (PACKAGE,)), Draft("", readme)]
 
 
-def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:
+def _vendor(api: Api, binding: CancelBinding) -> VendorBinding:
     slug = package_name(api.name)
-    context = client_context(api)
-    operation = next(op for op in context["operations"] if op["operation_id"] == binding.operation_id)
-    ir_operation = api.operation(binding.operation_id)
-    assert ir_operation is not None  # the binding was checked against the spec
-    python_names = {
-        (location, p["wire"]): p["name"]
-        for location, key in (
-            (ParameterLocation.PATH, "path_params"),
-            (ParameterLocation.QUERY, "query_params"),
-            (ParameterLocation.HEADER, "header_params"),
-        )
-        for p in operation[key]
-    }
-    params = [
-        {"name": python_names[(ParameterLocation(i.location.value), i.name)], "role": i.role.value}
-        for i in binding.inputs
-        if i.location is not InputLocation.BODY and (ParameterLocation(i.location.value), i.name) in python_names
-    ]
-    body_inputs = [{"wire": i.name, "role": i.role.value} for i in binding.inputs if i.location is InputLocation.BODY]
-    body_schema = ir_operation.body.schema if ir_operation.body is not None else None
+    method = client_context(api).operation(binding.operation_id)
+    operation = api.operation(binding.operation_id)
+    assert operation is not None  # the binding was checked against the spec
+    body_properties = property_schemas(api, operation.body.schema) if operation.body is not None else {}
 
-    body_properties = property_schemas(api, body_schema) if body_schema is not None else {}
-
-    def parameter_schema(role: CancelRole) -> Schema | None:
-        for item in binding.of_role(role):
-            if item.location is InputLocation.BODY:
-                found = body_properties.get(item.name, [])
-                return found[0] if found else None
-            parameter = ir_operation.parameter(ParameterLocation(item.location.value), item.name)
-            return parameter.schema if parameter is not None else None
-        return None
+    def schema_of(item: CancelInput) -> Schema | None:
+        if item.location is InputLocation.BODY:
+            found = body_properties.get(item.name, [])
+            return found[0] if found else None
+        parameter = operation.parameter(ParameterLocation(item.location.value), item.name)
+        return parameter.schema if parameter is not None else None
 
     def enum_of(role: CancelRole) -> tuple[str, ...]:
-        schema = parameter_schema(role)
+        schemas = [schema_of(item) for item in binding.of_role(role)]
+        schema = schemas[0] if schemas else None
         if schema is None or schema.enum is None:
             return ()
         return tuple(str(v) for v in schema.enum if isinstance(v, str))
@@ -101,29 +123,38 @@ def _vendor(api: Api, binding: CancelBinding) -> dict[str, Any]:
     scope = binding.of_role(CancelRole.SCOPE)
     per_run = bool(binding.of_role(CancelRole.RUN_ID)) and not binding.of_role(CancelRole.RUN_IDS)
     outcome = binding.outcome
-    return {
-        "name": api.name,
-        "vendor": api.name,
-        "module": f"_{slug}",
-        "client_package": client_package(api),
-        "distribution": f"{slug.replace('_', '-')}-client",
-        "caps": {
-            "by_ids": bool(binding.of_role(CancelRole.RUN_IDS) or binding.of_role(CancelRole.RUN_ID)),
-            "per_run": per_run,
-            "statuses": enum_of(CancelRole.STATUS),
-            "filters": tuple(i.name for i in binding.of_role(CancelRole.FILTER)),
-            "scope": (scope[0].label or scope[0].name) if scope else None,
-            "scope_required_per_run": per_run and any(i.location is InputLocation.PATH for i in scope),
-            "batch_limit": min(limits) if limits else None,
-            "actions": enum_of(CancelRole.ACTION),
-        },
-        "call": {
-            "method": operation["method_name"],
-            "returns_none": operation["returns"] == "None",
-            "params": params,
-            "body_model": operation["body"]["model"] if operation["body"] else None,
-            "body": body_inputs,
-            "cancelled_list": outcome.cancelled_list if outcome else None,
-            "failed_list": outcome.failed_list if outcome else None,
-        },
-    }
+    return VendorBinding(
+        name=api.name,
+        module=f"_{slug}",
+        client_package=client_package(api),
+        distribution=f"{slug.replace('_', '-')}-client",
+        caps=Capabilities(
+            by_ids=bool(binding.of_role(CancelRole.RUN_IDS) or binding.of_role(CancelRole.RUN_ID)),
+            per_run=per_run,
+            statuses=enum_of(CancelRole.STATUS),
+            filters=tuple(i.name for i in binding.of_role(CancelRole.FILTER)),
+            scope=(scope[0].label or scope[0].name) if scope else None,
+            batch_limit=min(limits) if limits else None,
+            actions=enum_of(CancelRole.ACTION),
+        ),
+        method=method.method_name,
+        inputs=_inputs(binding, method),
+        body_model=method.body.model if method.body else None,
+        cancelled_list=outcome.cancelled_list if outcome else None,
+        failed_list=outcome.failed_list if outcome else None,
+        scope_required_per_run=per_run and any(i.location is InputLocation.PATH for i in scope),
+    )
+
+
+def _inputs(binding: CancelBinding, method: ClientOperation) -> tuple[RoleInput, ...]:
+    """The roles the engine fills in: parameters by the method's argument names, body properties by wire name."""
+    result: list[RoleInput] = []
+    for item in binding.inputs:
+        if item.location is InputLocation.BODY:
+            if item.role in (CancelRole.RUN_IDS, CancelRole.SCOPE, CancelRole.STATUS):
+                result.append(RoleInput(item.role.value, "body", item.name))
+            continue  # filters travel by their wire names, straight from the request
+        name = method.python_name(ParameterLocation(item.location.value), item.name)
+        if name is not None and item.role in (CancelRole.RUN_ID, CancelRole.SCOPE, CancelRole.ACTION):
+            result.append(RoleInput(item.role.value, "parameter", name))
+    return tuple(result)

@@ -11,116 +11,32 @@ Seed it with runs, then point a client at the app::
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from agno_server.handler import Problem
+from agno_server._store import CancelCall, CancelHandler, Input, RunStore, Semantics
 
-CANCELLABLE: frozenset[str] = frozenset(["PENDING", "RUNNING", "PAUSED"])
-CANCELLED_STATUS = "CANCELLED"
+__all__ = ["ReferenceHandler", "RunStore"]
 
-
-class RunStore:
-    """Runs by id: each a dict with ``id``, ``status`` and any attributes (scope, filter fields)."""
-
-    def __init__(self) -> None:
-        self._runs: dict[str, dict[str, Any]] = {}
-
-    def add(self, run_id: str, status: str, **attributes: Any) -> None:
-        """Add or replace a run. Attribute names are the API's wire names (``workflowUuid``, ``thread_id``...)."""
-        self._runs[run_id] = {**attributes, "id": run_id, "status": status}
-
-    def get(self, run_id: str) -> dict[str, Any] | None:
-        """The run with this id, if any."""
-        return self._runs.get(run_id)
-
-    def all(self) -> list[dict[str, Any]]:
-        """Every run, in the order added."""
-        return list(self._runs.values())
-
-    def status(self, run_id: str) -> str | None:
-        """The status of a run, if it exists."""
-        run = self._runs.get(run_id)
-        return None if run is None else str(run["status"])
+_CANCEL_WORKFLOW_RUN = CancelCall(
+    status=200,
+    run_ids=Input("parameter", "run_id"),
+    single_run=True,
+    scope=(Input("parameter", "workflow_id"),),
+    filters=(),
+    answer=(),
+)
 
 
-class _Outcome:
-    def __init__(self) -> None:
-        self.cancelled: list[str] = []
-        self.failed: list[str] = []
-        self.runs: list[dict[str, Any]] = []
-
-
-class ReferenceHandler:
+class ReferenceHandler(CancelHandler):
     """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
 
-    def __init__(self, store: RunStore | None = None) -> None:
-        self.store = store if store is not None else RunStore()
-        self.last = _Outcome()  # what the latest cancel did, for tests and debugging
-
-    def _cancel(
-        self, ids: list[str] | None, scope: dict[str, Any], filters: dict[str, Any], status: str | None
-    ) -> _Outcome:
-        outcome = _Outcome()
-        if ids is not None:
-            # Decide every run first: a call that fails as a whole changes nothing.
-            chosen: list[dict[str, Any]] = []
-            for run_id in ids:
-                run = self.store.get(run_id)
-                if run is None or any(run.get(k) != v for k, v in scope.items()):
-                    self._settle(outcome, run_id, "ignore", f"run {run_id!r} not found")
-                elif run["status"] not in CANCELLABLE:
-                    self._settle(outcome, run_id, "ignore", f"run {run_id!r} is {run['status']}")
-                else:
-                    chosen.append(run)
-            for run in chosen:
-                run["status"] = CANCELLED_STATUS
-                outcome.cancelled.append(str(run["id"]))
-                outcome.runs.append(run)
-            return outcome
-        wanted = CANCELLABLE if status in (None, "all") else {status} & CANCELLABLE
-        for run in self.store.all():
-            if run["status"] not in wanted:
-                continue
-            if any(run.get(k) != v for k, v in {**scope, **filters}.items()):
-                continue
-            run["status"] = CANCELLED_STATUS
-            outcome.cancelled.append(str(run["id"]))
-            outcome.runs.append(run)
-        return outcome
-
-    @staticmethod
-    def _settle(outcome: _Outcome, run_id: str, rule: int | str, message: str) -> None:
-        if isinstance(rule, int):
-            raise Problem(rule, message)
-        if rule == "failed":
-            outcome.failed.append(run_id)
+    semantics = Semantics(
+        cancellable=frozenset(["PENDING", "RUNNING", "PAUSED"]),
+        cancelled_status="CANCELLED",
+        unknown="ignore",
+        finished="ignore",
+    )
 
     async def cancel_workflow_run(self, *, workflow_id: str, run_id: str) -> Any:
-        payload: dict[str, Any] = {}
-        ids: list[str] | None = [run_id]
-        scope = _given({"workflow_id": workflow_id})
-        filters = _pick(payload, ())
-        status = None
-        self.last = self._cancel(ids, scope, filters, status)
-        answer: dict[str, Any] = {}
+        answer = self._cancel(_CANCEL_WORKFLOW_RUN, {}, {"workflow_id": workflow_id, "run_id": run_id})
         return answer
-
-
-def _given(values: dict[str, Any]) -> dict[str, Any]:
-    """The entries that were given (not None)."""
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _pick(payload: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """The named entries of the payload that are present."""
-    return {k: payload[k] for k in names if k in payload}
-
-
-def _run_view(run: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """The run as the answer's schema shows it: only the properties it declares."""
-    return {k: v for k, v in run.items() if k in fields}
-
-
-def _request_id() -> str:
-    return str(uuid.uuid4())

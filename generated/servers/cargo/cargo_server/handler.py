@@ -9,15 +9,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from cargo_server import models
+from cargo_server._http import Problem
 
-
-class Problem(Exception):
-    """Raise from a handler to answer with an error status in the vendor's error format."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+__all__ = ["Handler", "Problem"]
 
 
 class Handler(Protocol):

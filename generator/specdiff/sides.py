@@ -1,4 +1,9 @@
-"""Reading one side of a diff: a spec file, or ``git:REF:PATH`` from the repository at a revision."""
+"""Reading one side of a diff: a spec file, or ``git:REF:PATH`` from the repository at a revision.
+
+Both sides go through the pipeline's one load path, so a configured vendor's
+spec is read exactly as ``generate`` reads it (its API key header, its
+``include`` filter).
+"""
 
 from __future__ import annotations
 
@@ -7,26 +12,27 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.config import VendorConfig
 from generator.ir.model import Api
-from generator.ir.normalise import normalise
-from generator.load import SpecFiles, load_spec
+from generator.load import SpecFiles
 from generator.load.problem import Diagnostics, Location
+from generator.pipeline import Target, build_into
 
 GIT_PREFIX = "git:"
 
 
 @dataclass(frozen=True)
-class Side:
-    """One loaded side: its IR and its files (for lines)."""
+class LoadedSpec:
+    """One side of a diff, loaded: its IR and its files (for lines)."""
 
     api: Api
     files: SpecFiles
 
 
-def load_side(spec: str, name: str, diagnostics: Diagnostics, api_key_header: str | None = None) -> Side | None:
+def load_side(spec: str, name: str, diagnostics: Diagnostics, vendor: VendorConfig | None = None) -> LoadedSpec | None:
     """Load ``spec`` (a path or ``git:REF:PATH``); None, with problems recorded, if it cannot be.
 
-    ``api_key_header`` is the configured vendor's, so both sides read as the generator reads them.
+    ``vendor`` is the configured vendor the spec belongs to, if any.
     """
     if spec.startswith(GIT_PREFIX):
         ref, _, path = spec[len(GIT_PREFIX) :].partition(":")
@@ -40,16 +46,17 @@ def load_side(spec: str, name: str, diagnostics: Diagnostics, api_key_header: st
         with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
             local = Path(scratch) / PurePosixPath(path).name
             local.write_bytes(text)
-            files = load_spec(local, diagnostics, spec)
-            return _side(files, name, diagnostics, api_key_header)
-    return _side(load_spec(Path(spec), diagnostics, spec), name, diagnostics, api_key_header)
+            return _loaded(Target(name, local, spec, vendor), diagnostics)
+    return _loaded(Target(name, Path(spec), spec, vendor), diagnostics)
 
 
-def _side(files: SpecFiles | None, name: str, diagnostics: Diagnostics, api_key_header: str | None) -> Side | None:
-    if files is None or diagnostics.has_errors:
+def _loaded(target: Target, diagnostics: Diagnostics) -> LoadedSpec | None:
+    if diagnostics.has_errors:
         return None
-    api = normalise(files, name, diagnostics, api_key_header=api_key_header)
-    return None if diagnostics.has_errors else Side(api, files)
+    built = build_into(target, diagnostics, bind=False)
+    if built.api is None or built.files is None or diagnostics.has_errors:
+        return None
+    return LoadedSpec(built.api, built.files)
 
 
 def git_show(ref: str, path: str, diagnostics: Diagnostics, shown: str) -> bytes | None:

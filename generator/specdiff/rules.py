@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
-from generator.diff.structural import Change
+from generator.specdiff.structural import Change
 
 
 class Severity(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from generator.diff.rules import Finding, Severity
+from generator.specdiff.rules import Finding, Severity
 
 FORMATS = ("text", "json", "markdown", "github")
 

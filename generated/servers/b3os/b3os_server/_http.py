@@ -1,0 +1,194 @@
+"""Reading requests and writing answers the way the served API does, shared by every generated route.
+
+Part of runcancel-generator's server runtime, copied unchanged into each generated server; do not edit.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, Literal
+
+import pydantic
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.datastructures import UploadFile
+
+# How an API writes its error bodies:
+#   none         no body                      detail       {"detail": message}
+#   detail-list  {"detail": [issues]}          detail-code  {"detail": message, "error_code": "NOT_FOUND"}
+#   envelope     {"code", "message", "requestId"}            empty  {}
+ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty"]
+# How a form field's text becomes its value; "array:<kind>" for repeated fields.
+FieldKind = str
+
+
+class Problem(Exception):
+    """Raise from a handler to answer with an error status in the API's error format."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ErrorFormat:
+    """The API's error answers: the status of an invalid request and the body shape of each error status."""
+
+    validation_status: int
+    shapes: Mapping[int, ErrorShape]
+    default_shape: ErrorShape
+
+    def response(self, status: int, message: str, issues: list[dict[str, Any]] | None = None) -> Response:
+        """An error answer with ``status``, in the API's documented format for it."""
+        shape = self.shapes.get(status, self.default_shape)
+        if shape == "none":
+            return Response(status_code=status)
+        if shape == "detail-list":
+            details = issues or [{"loc": [], "msg": message, "type": "value_error"}]
+            return JSONResponse({"detail": details}, status_code=status)
+        if shape == "detail":
+            return JSONResponse({"detail": message}, status_code=status)
+        if shape == "detail-code":
+            return JSONResponse({"detail": message, "error_code": error_code(status)}, status_code=status)
+        if shape == "envelope":
+            body = {"code": status, "message": message, "requestId": str(uuid.uuid4())}
+            return JSONResponse(body, status_code=status)
+        return JSONResponse({}, status_code=status)
+
+
+def error_code(status: int) -> str:
+    """An upper-case code for a status (``NOT_FOUND``), as APIs with error codes spell them."""
+    try:
+        return HTTPStatus(status).phrase.upper().replace(" ", "_")
+    except ValueError:
+        return "ERROR"
+
+
+def issues(errors: list[Any]) -> list[dict[str, Any]]:
+    """Validation errors as plain JSON (``loc``, ``msg``, ``type``)."""
+    return [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in errors
+    ]
+
+
+def _credentials(request: Request, schemes: tuple[tuple[str, str], ...]) -> list[str]:
+    found = []
+    for kind, header in schemes:
+        value = request.headers.get(header)
+        if value is None:
+            continue
+        if kind == "bearer":
+            scheme, _, token = value.partition(" ")
+            if scheme.lower() == "bearer" and token:
+                found.append(token)
+        elif value:
+            found.append(value)
+    return found
+
+
+def authenticate(request: Request, schemes: tuple[tuple[str, str], ...], accepted: Collection[str] | None) -> None:
+    """Refuse (401) a request without credentials for one of ``schemes`` ((kind, header) pairs), or with unknown ones.
+
+    ``accepted`` None accepts any non-empty credential.
+    """
+    if not schemes:
+        return
+    given = _credentials(request, schemes)
+    if not given:
+        raise Problem(401, "missing credentials")
+    if accepted is not None and not any(g in accepted for g in given):
+        raise Problem(401, "invalid credentials")
+
+
+async def body(
+    request: Request,
+    errors: ErrorFormat,
+    model: type[pydantic.BaseModel],
+    required: bool,
+    encoding: str = "json",
+    kinds: Mapping[str, FieldKind] | None = None,
+) -> Any:
+    """The request body checked against ``model`` by wire names; None when optional and absent."""
+    data = await _form_data(request, kinds) if kinds is not None else await _sent_data(request, errors, encoding)
+    if data is None:
+        if required:
+            raise Problem(errors.validation_status, "a request body is required")
+        return None
+    try:
+        # Wire names only, exactly as the spec's schema reads the JSON.
+        return model.model_validate(data, by_alias=True, by_name=False)
+    except pydantic.ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+
+
+async def _sent_data(request: Request, errors: ErrorFormat, encoding: str) -> Any:
+    """The body as JSON, or as it was sent (text where it decodes, else bytes); None when there is none."""
+    raw = await request.body()
+    if not raw:
+        return None
+    if encoding != "json":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise Problem(errors.validation_status, f"the body is not valid JSON: {exc}") from exc
+
+
+async def _form_data(request: Request, kinds: Mapping[str, FieldKind]) -> dict[str, Any] | None:
+    """Form fields or multipart parts, each read as its schema's kind says; None when there are none."""
+    form = await request.form()
+    if not form:
+        return None
+    return {key: await _form_value(form.getlist(key), kinds.get(key, "string")) for key in dict.fromkeys(form.keys())}
+
+
+async def _form_value(values: list[Any], kind: FieldKind) -> Any:
+    """One form field's value from its text (or file part): a list for arrays, else the last one sent."""
+    item_kind = kind.removeprefix("array:")
+    converted = [await _form_item(value, item_kind) for value in values]
+    return converted if kind.startswith("array:") else converted[-1]
+
+
+async def _form_item(value: Any, kind: FieldKind) -> Any:
+    if isinstance(value, UploadFile):
+        return await value.read()
+    text = str(value)
+    # Text that does not read as its kind stays text: the model then says what is wrong with it.
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "json":
+            return json.loads(text)
+    except ValueError:
+        return text
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text.lower(), text)
+    if kind == "binary":
+        return text.encode("utf-8")
+    return text
+
+
+def answer(result: Any, status: int, media_type: str | None = None) -> Response:
+    """A handler's result as the answer: a model or JSON, or (with ``media_type``) text, bytes or a stream."""
+    if status == 204 or (result is None and status not in (200, 201, 202)):
+        return Response(status_code=status)
+    if media_type is not None:
+        # An answer that is not JSON (text, a file, an event stream) goes out as the handler gave it.
+        if not isinstance(result, (bytes, str)):
+            return StreamingResponse(result, media_type=media_type, status_code=status)  # chunks as they come
+        return Response(content=result, media_type=media_type, status_code=status)
+    if isinstance(result, pydantic.BaseModel):
+        return JSONResponse(result.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status)
+    return JSONResponse(result, status_code=status)

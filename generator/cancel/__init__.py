@@ -1,0 +1,1 @@
+"""The cancel domain, bound to an API's IR (see :mod:`generator.cancel.model`)."""

@@ -1,0 +1,16 @@
+"""What a per-API renderer receives: the API's IR and what the cancel domain bound to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.cancel.model import CancelBinding
+from generator.ir.model import Api
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One API to render. ``cancel`` is None for an API without a configured cancel operation."""
+
+    api: Api
+    cancel: CancelBinding | None = None

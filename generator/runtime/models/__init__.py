@@ -1,0 +1,1 @@
+"""The models runtime: the base classes copied into every generated package as ``_base``."""

@@ -1,0 +1,1 @@
+"""The unified cancel runtime: copied into the generated ``runcancel`` package as ``_types`` and ``_engine``."""
