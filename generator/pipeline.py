@@ -10,6 +10,7 @@ from generator.ir.model import Api
 from generator.ir.normalise import normalise
 from generator.load import load_spec
 from generator.load.problem import Diagnostics, Location, Problem
+from generator.load.report import once
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Built:
             return
         self.rules_owed = False
         self.diagnostics.problems[self.rules_at : self.rules_at] = problems
+        # The validator and normalising report some facts alike: the list is whole only now.
+        self.diagnostics.problems[:] = once(self.diagnostics.problems)
         if self.diagnostics.has_errors:
             self.api = None
 
@@ -94,6 +97,7 @@ def build(target: Target, lenient: bool | None, read: list[Path] | None = None, 
     include = target.vendor.include if target.vendor else None
     if include is not None:
         api = _filtered(api, include, target, diagnostics)
+    diagnostics.problems[:] = once(diagnostics.problems)  # see Built.add_rule_problems
     return Built(None if diagnostics.has_errors else api, diagnostics, rules_at, rules_owed=not check_rules)
 
 
