@@ -259,8 +259,8 @@ def _render_targets(
                     print(_progress(target.name, width, label, target_drafts, seconds))
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
+        _way_out(refused)  # just above the verdict, which scripts and tests read as the last line
         print("generation failed: nothing was written", file=sys.stderr)
-        _way_out(refused)
         return None
     if unify:
         # The unified layer spans every vendor: a run limited to some leaves it as it is.
