@@ -138,3 +138,48 @@ def test_no_hint_when_lenient_cannot_help(tmp_path: Path, capsys: pytest.Capture
     spec = write(tmp_path, "syntax.yaml", "openapi: 3.1.0\ninfo: [unclosed\n")
     assert main(["validate", str(spec)]) == 2
     assert "--lenient" not in capsys.readouterr().err
+
+
+def test_facts_the_validator_and_normalising_both_see_are_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write(
+        tmp_path,
+        "pairs.yaml",
+        """\
+        openapi: 3.1.0
+        info: {title: T, version: '1'}
+        servers:
+          - description: no url
+        paths:
+          /a:
+            get:
+              operationId: twice
+              responses:
+                '200': {}
+          /b/{b_id}:
+            parameters:
+              - {name: b_id, in: path, schema: {type: string}}
+            get:
+              operationId: twice
+              responses:
+                '200':
+                  description: ok
+                  content:
+                    application/zip:
+                      schema: {type: file}
+        """,
+    )
+    assert main(["validate", "--lenient", str(spec)]) == 0
+    lines = problem_lines(capsys.readouterr().err, spec)
+    assert not [line for line in lines if "not valid OpenAPI" in line]
+    messages = [line.split(": warning: ")[1].split(" [#")[0] for line in lines]
+    assert sorted(messages) == sorted(
+        [
+            "server has no 'url'",
+            "response 200 has no 'description'",
+            "operationId 'twice' is used twice: renamed 'twice_2'",
+            "path parameter 'b_id' must be 'required: true'",
+            "'type: file' is Swagger 2.0: read as a binary string",
+        ]
+    )

@@ -149,3 +149,13 @@ def test_no_hint_when_lenient_would_not_help() -> None:
     lenient.invalid(Location("api.yaml", "/x"), "operation has no responses")
     assert lenient_hint(lenient.problems) is None
     assert lenient.problems[0].rule
+
+
+def test_a_problem_found_twice_at_one_place_is_shown_once() -> None:
+    found = Diagnostics()
+    for _ in range(2):
+        found.invalid(Location("api.yaml", "/paths/~1a/get", 4), "operation has no responses")
+    assert lines_for_people(found.problems) == ["api.yaml:4: error: operation has no responses [#/paths/~1a/get]"]
+    assert (
+        lenient_hint(found.problems) == "hint: --lenient would report 1 OpenAPI rule breach as a warning and carry on"
+    )

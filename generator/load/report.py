@@ -28,13 +28,21 @@ def once(problems: Sequence[Problem]) -> list[Problem]:
     ``echo`` is left out when another problem of the same kind and subject sits at
     the same place in the same file, or below it (the validator sometimes names
     the enclosing list, not the item), and is at least as severe: no error is
-    ever lost. Everything else keeps its order.
+    ever lost. A problem equal to an earlier one (a file read twice, as by
+    ``diff`` given one file as both sides) is left out too. The rest keep their order.
     """
     stated: dict[tuple[str, str, str], list[Problem]] = {}
     for problem in problems:
         if problem.kind and not problem.echo:
             stated.setdefault((problem.kind, problem.subject, problem.location.file), []).append(problem)
-    return [p for p in problems if not (p.echo and p.kind and _restated(p, stated))]
+    kept: list[Problem] = []
+    seen: set[Problem] = set()
+    for problem in problems:
+        if problem in seen or (problem.echo and problem.kind and _restated(problem, stated)):
+            continue
+        seen.add(problem)
+        kept.append(problem)
+    return kept
 
 
 def _restated(echo: Problem, stated: dict[tuple[str, str, str], list[Problem]]) -> bool:
