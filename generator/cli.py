@@ -65,18 +65,21 @@ def _parser() -> argparse.ArgumentParser:
         help="fail on OpenAPI rule breaches (the default unless the config says lenient)",
     )
 
+    talk = argparse.ArgumentParser(add_help=False)
+    talk.add_argument("-v", "--verbose", action="store_true", help="show every problem, not a few of each kind")
+
     validate = commands.add_parser(
-        "validate", parents=[mode], help="check specs; no SPEC means every configured vendor"
+        "validate", parents=[mode, talk], help="check specs; no SPEC means every configured vendor"
     )
     validate.add_argument("specs", nargs="*", metavar="SPEC", help="a configured vendor name or a spec file")
     validate.set_defaults(run=_run_validate)
 
-    ir = commands.add_parser("ir", parents=[mode], help="print the intermediate model of one spec")
+    ir = commands.add_parser("ir", parents=[mode, talk], help="print the intermediate model of one spec")
     ir.add_argument("spec", metavar="VENDOR|SPEC")
     ir.add_argument("--format", choices=("json", "yaml"), default="yaml")
     ir.set_defaults(run=_run_ir)
 
-    generate = commands.add_parser("generate", parents=[mode], help="generate everything the configuration lists")
+    generate = commands.add_parser("generate", parents=[mode, talk], help="generate everything the configuration lists")
     generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
     generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -87,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=_run_generate)
 
     diff = commands.add_parser(
-        "diff", help="judge the changes between two specs (OLD NEW), or every vendor's spec against --base REF"
+        "diff",
+        parents=[talk],
+        help="judge the changes between two specs (OLD NEW), or every vendor's spec against --base REF",
     )
     diff.add_argument("sides", nargs="*", metavar="SPEC", help="OLD and NEW: a file, or git:REF:PATH")
     diff.add_argument("--base", metavar="REF", help="diff every configured vendor's spec against this git revision")
@@ -103,9 +108,20 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _report(problems: Sequence[object]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
+def _report(problems: Sequence[Problem], verbose: bool = False) -> None:
+    from generator.load.report import lines_for_people
+
+    for line in lines_for_people(problems, verbose):
+        print(line, file=sys.stderr)
+
+
+def _way_out(problems: Sequence[Problem], switch: str = "--lenient") -> None:
+    """After a refusal: say what ``switch`` would make of the errors, when they are OpenAPI rule breaches."""
+    from generator.load.report import lenient_hint
+
+    hint = lenient_hint(problems, switch)
+    if hint is not None:
+        print(hint, file=sys.stderr)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -115,18 +131,21 @@ def _run_validate(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=not args.specs)
     if diagnostics.has_errors:
-        _report(diagnostics.problems)
+        _report(diagnostics.problems, args.verbose)
         return EXIT_INPUT
     targets = resolve_targets(args.specs, config, diagnostics)
-    _report(diagnostics.problems)
+    _report(diagnostics.problems, args.verbose)
     failed: bool = diagnostics.has_errors
+    refused: list[Problem] = []
     for target in targets:
         api, found = build_api(target, args.lenient)
-        _report(found.problems)
+        _report(found.problems, args.verbose)
         errors, warnings = len(found.errors()), len(found.warnings())
         verdict = "ok" if api is not None else "FAILED"
         print(f"{target.display}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})")
         failed = failed or api is None
+        refused.extend(found.problems if api is None else ())
+    _way_out(refused)
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -139,11 +158,12 @@ def _run_ir(args: argparse.Namespace) -> int:
     config = config_or_none(args.config, diagnostics, required=False)
     targets = resolve_targets([args.spec], config, diagnostics) if not diagnostics.has_errors else []
     if diagnostics.has_errors or not targets:
-        _report(diagnostics.problems)
+        _report(diagnostics.problems, args.verbose)
         return EXIT_INPUT
     built = build(targets[0], args.lenient)
-    _report(built.diagnostics.problems)
+    _report(built.diagnostics.problems, args.verbose)
     if built.api is None:
+        _way_out(built.diagnostics.problems)
         return EXIT_INPUT
     sys.stdout.write(dump(built.api, args.format, cancel=built.cancel))
     return EXIT_OK
@@ -166,7 +186,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=True)
     if config is None:
-        _report(diagnostics.problems)
+        _report(diagnostics.problems, args.verbose)
         return EXIT_INPUT
     unknown = [name for name in args.vendor if config.vendor(name) is None]
     if unknown:
@@ -214,6 +234,7 @@ def _render_targets(
     read: list[Path] = []
     apis = []
     failed = False
+    refused: list[Problem] = []
     # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
     # imports the model generator); nothing is written before their verdict is in.
     rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]
@@ -226,9 +247,10 @@ def _render_targets(
             wanted = target.vendor.targets if target.vendor else VENDOR_TARGETS
             produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
             built.add_rule_problems(checks.problems(index))
-            _report(built.diagnostics.problems if not args.quiet else built.diagnostics.errors())
+            _report(built.diagnostics.problems if not args.quiet else built.diagnostics.errors(), args.verbose)
             if built.api is None:
                 failed = True
+                refused.extend(built.diagnostics.problems)
                 continue
             apis.append(Subject(built.api, built.cancel))
             if not args.quiet:
@@ -239,6 +261,7 @@ def _render_targets(
                     print(_progress(target.name, width, label, target_drafts, seconds))
     if failed:
         # Nothing is written when any input is bad: the previous output stays whole.
+        _way_out(refused)  # just above the verdict, which scripts and tests read as the last line
         print("generation failed: nothing was written", file=sys.stderr)
         return None
     if unify:
@@ -372,7 +395,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=args.base is not None)
     if diagnostics.has_errors:
-        _report(diagnostics.problems)
+        _report(diagnostics.problems, args.verbose)
         return EXIT_INPUT
     vendors = config.vendors if config is not None else ()
     if args.base is not None:
@@ -395,7 +418,9 @@ def _run_diff(args: argparse.Namespace) -> int:
         after = load_side(new, name, diagnostics, configured)
         errors = diagnostics.errors()
         if before is None or after is None:
-            _report(errors or diagnostics.problems)
+            _report(errors or diagnostics.problems, args.verbose)
+            if args.strict:
+                _way_out(errors, "leaving out --strict")
             return EXIT_INPUT
         findings = [f for f in judge(diff_apis(before.api, after.api)) if f.fingerprint not in ignored]
         findings = [replace(f, line=after.files.root.line_of(f.pointer)) for f in findings]

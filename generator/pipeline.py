@@ -12,6 +12,7 @@ from generator.ir.model import Api
 from generator.ir.normalise import normalise, require_api_key_header
 from generator.load import SpecFiles, load_spec
 from generator.load.problem import Diagnostics, Location, Problem, Severity
+from generator.load.report import once
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Built:
             return
         self.rules_owed = False
         self.diagnostics.problems[self.rules_at : self.rules_at] = problems
+        # The validator and normalising report some facts alike: the list is whole only now.
+        self.diagnostics.problems[:] = once(self.diagnostics.problems)
         if self.diagnostics.has_errors:
             self.api = None
 
@@ -118,6 +121,7 @@ def build_into(
         cancel = bind_cancel(api, vendor.cancel, diagnostics)
     if vendor is not None and vendor.include is not None:
         api = _filtered(api, vendor.include, cancel, target, diagnostics)
+    diagnostics.problems[:] = once(diagnostics.problems)  # see Built.add_rule_problems
     failed = any(p.severity is Severity.ERROR for p in diagnostics.problems[before:])
     return Built(None if failed else api, diagnostics, rules_at, rules_owed=not check_rules, cancel=cancel, files=files)
 

@@ -23,7 +23,7 @@ from generator.ir.model import (
     is_json_media,
 )
 from generator.ir.schema_reader import SchemaReader
-from generator.load.problem import Diagnostics
+from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import Node, SpecFiles
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -93,7 +93,7 @@ class _Normaliser:
             server = servers.child(index)
             url = server.child("url").value
             if not isinstance(url, str):
-                self.diagnostics.invalid(server.location, "server has no 'url'")
+                self.diagnostics.invalid(server.location, "server has no 'url'", kind=Kind.MISSING_FIELD, subject="url")
                 continue
             result.append(Server(url=url, description=_text(server.child("description").value)))
         return tuple(result)
@@ -205,12 +205,17 @@ class _Normaliser:
         if not isinstance(operation_id, str) or not operation_id:
             operation_id = _derived_id(method, path)
             self.diagnostics.warning(
-                node.location, f"operation has no operationId: named {operation_id!r} from its method and path"
+                node.location,
+                f"operation has no operationId: named {operation_id!r} from its method and path",
+                kind=Kind.NO_OPERATION_ID,
             )
         if operation_id in seen_ids:
             unique = next(f"{operation_id}_{n}" for n in range(2, 10_000) if f"{operation_id}_{n}" not in seen_ids)
             self.diagnostics.invalid(
-                node.child("operationId").location, f"operationId {operation_id!r} is used twice: renamed {unique!r}"
+                node.child("operationId").location,
+                f"operationId {operation_id!r} is used twice: renamed {unique!r}",
+                kind=Kind.DUPLICATE_OPERATION_ID,
+                subject=operation_id,
             )
             operation_id = unique
         seen_ids.add(operation_id)
@@ -240,7 +245,12 @@ class _Normaliser:
         declared = {name for (where, name) in found if where == "path"}
         for name in re.findall(r"{([^}/]+)}", path):
             if name not in declared:
-                self.diagnostics.invalid(op.location, f"path parameter {name!r} is in the path but not declared")
+                self.diagnostics.invalid(
+                    op.location,
+                    f"path parameter {name!r} is in the path but not declared",
+                    kind=Kind.UNDECLARED_PATH_PARAMETER,
+                    subject=name,
+                )
                 found[("path", name)] = Parameter(
                     name=name, location=ParameterLocation.PATH, required=True, schema=StringSchema()
                 )
@@ -260,7 +270,13 @@ class _Normaliser:
             return None
         required = raw.get("required") is True
         if where == "path" and not required:
-            self.diagnostics.invalid(node.location, f"path parameter {name!r} must be 'required: true'")
+            missing = "required" not in raw  # only then do the OpenAPI rules call a field missing
+            self.diagnostics.invalid(
+                node.location,
+                f"path parameter {name!r} must be 'required: true'",
+                kind=Kind.MISSING_FIELD if missing else "",
+                subject="required" if missing else "",
+            )
             required = True
         if "schema" in raw:
             schema = self.schemas.read(node.child("schema"))
@@ -295,7 +311,9 @@ class _Normaliser:
     def _responses(self, op: Node) -> tuple[Response, ...]:
         responses = op.child("responses")
         if not isinstance(responses.value, dict) or not responses.value:
-            self.diagnostics.invalid(op.location, "operation has no responses")
+            self.diagnostics.invalid(
+                op.location, "operation has no responses", kind=Kind.MISSING_FIELD, subject="responses"
+            )
             return ()
         result = []
         for status in responses.value:
@@ -308,7 +326,12 @@ class _Normaliser:
                 continue
             description = node.value.get("description")
             if not isinstance(description, str):
-                self.diagnostics.invalid(node.location, f"response {status} has no 'description'")
+                self.diagnostics.invalid(
+                    node.location,
+                    f"response {status} has no 'description'",
+                    kind=Kind.MISSING_FIELD,
+                    subject="description",
+                )
             media = self._media(node) if status != "204" else None
             result.append(
                 Response(

@@ -27,7 +27,7 @@ from generator.ir.model import (
     Variant,
 )
 from generator.ir.schema_ops import CannotIntersect, describe_variants, intersect
-from generator.load.problem import Diagnostics
+from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import Node, SpecFiles
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
@@ -225,11 +225,19 @@ class SchemaReader:
                     result.append(name)
             elif name == "file":
                 self._diagnostics.invalid(
-                    node.child("type").location, "'type: file' is Swagger 2.0: read as a binary string"
+                    node.child("type").location,
+                    "'type: file' is Swagger 2.0: read as a binary string",
+                    kind=Kind.UNKNOWN_TYPE,
+                    subject=name,
                 )
                 result.append("string")
             else:
-                self._diagnostics.invalid(node.child("type").location, f"unknown type {name!r}: read as any value")
+                self._diagnostics.invalid(
+                    node.child("type").location,
+                    f"unknown type {name!r}: read as any value",
+                    kind=Kind.UNKNOWN_TYPE,
+                    subject=str(name),
+                )
                 return []
         return result
 

@@ -13,6 +13,16 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+class Kind(StrEnum):
+    """Sorts of problem named where they are found: the frequent ones, and those two checks both report."""
+
+    NO_OPERATION_ID = "operation has no operationId"
+    UNDECLARED_PATH_PARAMETER = "path parameter in the path but not declared"
+    DUPLICATE_OPERATION_ID = "operationId used twice"
+    MISSING_FIELD = "a required field is missing"
+    UNKNOWN_TYPE = "unknown schema type"
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """Where a problem sits: a file, a JSON pointer inside it and, when known, a line."""
@@ -24,11 +34,24 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, formatted as a single line for people."""
+    """One thing wrong with the input, formatted as a single line for people.
+
+    ``kind`` names the sort of problem in a few words, the same for every problem
+    of that sort (reports group repeats by it); empty means "derive it from the
+    message". ``subject`` is what the problem is about (a parameter's name, a
+    missing field): with ``kind`` and the place it says which fact is reported.
+    ``rule`` marks a breach of the OpenAPI rules, which ``--lenient`` turns into a
+    warning. ``echo`` marks the validator's wording of a fact that normalising
+    also reports, more clearly: see :func:`generator.load.report.once`.
+    """
 
     severity: Severity
     location: Location
     message: str
+    kind: str = ""
+    subject: str = ""
+    rule: bool = False
+    echo: bool = False
 
     def __str__(self) -> str:
         where = self.location.file
@@ -52,18 +75,20 @@ class Diagnostics:
     lenient: bool = False
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, location: Location, message: str) -> None:
+    def error(self, location: Location, message: str, *, kind: str = "", subject: str = "") -> None:
         """Record a problem that stops the run in any mode."""
-        self.problems.append(Problem(Severity.ERROR, location, message))
+        self.problems.append(Problem(Severity.ERROR, location, message, kind, subject))
 
-    def invalid(self, location: Location, message: str) -> None:
+    def invalid(
+        self, location: Location, message: str, *, kind: str = "", subject: str = "", echo: bool = False
+    ) -> None:
         """Record a breach of the spec rules: an error unless running leniently."""
         severity = Severity.WARNING if self.lenient else Severity.ERROR
-        self.problems.append(Problem(severity, location, message))
+        self.problems.append(Problem(severity, location, message, kind, subject, rule=True, echo=echo))
 
-    def warning(self, location: Location, message: str) -> None:
+    def warning(self, location: Location, message: str, *, kind: str = "", subject: str = "") -> None:
         """Record something worth knowing that does not stop the run."""
-        self.problems.append(Problem(Severity.WARNING, location, message))
+        self.problems.append(Problem(Severity.WARNING, location, message, kind, subject))
 
     @property
     def has_errors(self) -> bool:

@@ -7,18 +7,24 @@ the path it was found at, which :class:`SpecFiles` turns into a file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, OpenAPIV32SpecValidator
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
 
 from generator.load import pointer as jp
-from generator.load.problem import Diagnostics
+from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import SpecFiles
 
 _MAX_MESSAGE = 240
 _LOCATED_KEYWORDS = ("schema", "operation", "parameters", "parameter", "default", "tags", "response", "mediaType")
+# The library says which name these are about only in its message.
+_PATH_PARAMETER = re.compile(r"Path parameter '([^']*)'")
+_OPERATION_ID = re.compile(r"Operation ID '([^']*)'")
+_REQUIRED = re.compile(r"""^(['"])(.*)\1 is a required property""")
 
 
 def validate_openapi(files: SpecFiles, diagnostics: Diagnostics) -> None:
@@ -39,7 +45,29 @@ def validate_openapi(files: SpecFiles, diagnostics: Diagnostics) -> None:
             diagnostics.invalid(files.root.locate(""), f"OpenAPI validation stopped early: {_shorten(str(exc))}")
             return
         node = files.follow_logical(_error_path(error))
-        diagnostics.invalid(node.location, f"not valid OpenAPI {version}: {_describe(error)}")
+        kind, subject = _fact(error)
+        message = f"not valid OpenAPI {version}: {_describe(error)}"
+        diagnostics.invalid(node.location, message, kind=kind, subject=subject, echo=bool(kind))
+
+
+def _fact(error: ValidationError) -> tuple[str, str]:
+    """The kind and subject of a finding that normalising reports too, in its own words; else empty.
+
+    With them, :func:`generator.load.report.once` keeps one report of the fact.
+    """
+    message = _first_line(error.message)
+    if isinstance(error, UnresolvableParameterError) and (found := _PATH_PARAMETER.match(message)):
+        return Kind.UNDECLARED_PATH_PARAMETER, found.group(1)
+    if isinstance(error, DuplicateOperationIDError) and (found := _OPERATION_ID.match(message)):
+        return Kind.DUPLICATE_OPERATION_ID, found.group(1)
+    deepest = max(error.context, key=lambda e: len(e.absolute_path)) if error.context else error
+    # The library re-raises some schema errors without their keyword: the wording is what is left.
+    if found := _REQUIRED.match(_first_line(deepest.message)):
+        return Kind.MISSING_FIELD, found.group(2)
+    path = list(deepest.absolute_path)
+    if deepest.validator == "enum" and path and path[-1] == "type" and isinstance(deepest.instance, str):
+        return Kind.UNKNOWN_TYPE, deepest.instance
+    return "", ""
 
 
 def _validator_for(version: str) -> type[Any] | None:
