@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator import __version__
 
 if TYPE_CHECKING:
     # Types only: the modules behind them are imported by the commands that need them, keeping start-up light.
-    from generator.config import VendorConfig
     from generator.load.problem import Problem
-    from generator.pipeline import Built
-    from generator.render.formatting import Draft
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -169,221 +165,93 @@ def _run_ir(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Printer:
+    """Tells a person how a run goes: problems on stderr (grouped unless verbose), progress on stdout."""
+
+    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def problems(self, found: Sequence[Problem]) -> None:
+        from generator.load.problem import Severity
+
+        _report([p for p in found if not self.quiet or p.severity is Severity.ERROR], self.verbose)
+
+    def progress(self, line: str) -> None:
+        if not self.quiet:
+            print(line)
+
+
 def _run_generate(args: argparse.Namespace) -> int:
+    from generator import manifest
+
     started = time.perf_counter()
-    if args.spec is not None or args.out is not None:
-        return _run_generate_adhoc(args, started)
     config_path = args.config or Path("generator.yaml")
-    if not args.vendor and not args.full and _fast_unchanged(config_path):
-        # Nothing the generator reads has changed: no rendering, no heavy imports.
+    ad_hoc = args.spec is not None or args.out is not None
+    # Checked before the library is even imported: an unchanged tree costs no more than start-up.
+    if not ad_hoc and not args.vendor and not args.full and manifest.unchanged_output(config_path, __version__):
         if not args.quiet:
             print("generated output is up to date (no input changed)")
         return EXIT_OK
 
-    from generator.load.problem import Diagnostics
-    from generator.pipeline import config_or_none, resolve_targets
+    from generator.generation import generate, generate_spec
 
-    diagnostics = Diagnostics()
-    config = config_or_none(args.config, diagnostics, required=True)
-    if config is None:
-        _report(diagnostics.problems, args.verbose)
-        return EXIT_INPUT
-    unknown = [name for name in args.vendor if config.vendor(name) is None]
-    if unknown:
-        known = ", ".join(v.name for v in config.vendors)
-        print(f"{config.path}: error: unknown vendor {unknown[0]!r} (configured: {known})", file=sys.stderr)
-        return EXIT_INPUT
-    targets = resolve_targets(args.vendor, config, diagnostics)
-    rendered = _render_targets(targets, args, unify=config.unified and not args.vendor)
-    if rendered is None:
-        return EXIT_INPUT
-    files, read = rendered
-    return _finish(
-        args, config.output, files, [config.path, *read], config.path.parent, started, limited=bool(args.vendor)
-    )
-
-
-def _run_generate_adhoc(args: argparse.Namespace, started: float) -> int:
-    from generator.pipeline import Target
-
-    if args.spec is None or args.out is None or args.vendor:
-        print("generate: the ad-hoc form is --spec FILE --out DIR [--name NAME]", file=sys.stderr)
-        return EXIT_INPUT
-    name = args.name or args.spec.stem
-    target = Target(name, args.spec, str(args.spec))
-    rendered = _render_targets([target], args, unify=False)
-    if rendered is None:
-        return EXIT_INPUT
-    files, read = rendered
-    return _finish(args, args.out, files, read, args.out, started, limited=False)
-
-
-def _render_targets(
-    targets: list[Any], args: argparse.Namespace, *, unify: bool
-) -> tuple[dict[str, bytes], list[Path]] | None:
-    """Every file for ``targets``, and the spec files read; None (problems reported) on bad input."""
-    from generator.config import VENDOR_TARGETS
-    from generator.pipeline import build, rule_mode
-    from generator.render import unified
-    from generator.render.environment import compile_templates
-    from generator.render.formatting import finish
-    from generator.render.subject import Subject
-    from generator.rule_checks import RuleCheck, RuleChecks
-
-    drafts: list[Draft] = []
-    read: list[Path] = []
-    apis = []
-    failed = False
-    refused: list[Problem] = []
-    # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
-    # imports the model generator); nothing is written before their verdict is in.
-    rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, args.lenient)) for t in targets]
-    width = max([len(t.name) for t in targets] + [len("unified")])
-    with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
-        for index, target in enumerate(targets):
-            began = time.perf_counter()
-            built = build(target, args.lenient, read, check_rules=False)
-            loaded = time.perf_counter() - began
-            wanted = target.vendor.targets if target.vendor else VENDOR_TARGETS
-            produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
-            built.add_rule_problems(checks.problems(index))
-            _report(built.diagnostics.problems if not args.quiet else built.diagnostics.errors(), args.verbose)
-            if built.api is None:
-                failed = True
-                refused.extend(built.diagnostics.problems)
-                continue
-            apis.append(Subject(built.api, built.cancel))
-            if not args.quiet:
-                print(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
-            for label, target_drafts, seconds in produced:
-                drafts.extend(target_drafts)
-                if not args.quiet:
-                    print(_progress(target.name, width, label, target_drafts, seconds))
-    if failed:
+    printer = _Printer(quiet=args.quiet, verbose=args.verbose)
+    if ad_hoc:
+        if args.spec is None or args.out is None or args.vendor:
+            print("generate: the ad-hoc form is --spec FILE --out DIR [--name NAME]", file=sys.stderr)
+            return EXIT_INPUT
+        result = generate_spec(
+            args.spec, args.out, name=args.name, check=args.check, lenient=args.lenient, listener=printer
+        )
+    else:
+        result = generate(
+            config_path,
+            check=args.check,
+            vendors=args.vendor,
+            full=args.full,
+            lenient=args.lenient,
+            listener=printer,
+        )
+    if result.fast:
+        if not args.quiet:
+            print("generated output is up to date (no input changed)")
+        return EXIT_OK
+    if result.failed:
         # Nothing is written when any input is bad: the previous output stays whole.
-        _way_out(refused)  # just above the verdict, which scripts and tests read as the last line
+        _way_out(result.problems)  # just above the verdict, which scripts and tests read as the last line
         print("generation failed: nothing was written", file=sys.stderr)
-        return None
-    if unify:
-        # The unified layer spans every vendor: a run limited to some leaves it as it is.
-        began = time.perf_counter()
-        unified_drafts = unified.drafts(apis)
-        drafts.extend(unified_drafts)
-        if unified_drafts and not args.quiet:
-            print(_progress("unified", width, "", unified_drafts, time.perf_counter() - began))
-    began = time.perf_counter()
-    files = finish(drafts)
-    if not args.quiet:
-        print(f"formatted {sum(p.endswith('.py') for p in files)} Python files in {time.perf_counter() - began:.2f}s")
-    return files, read
-
-
-def _progress(name: str, width: int, label: str, drafts: Sequence[Draft], seconds: float) -> str:
-    count = sum(len(d.files) for d in drafts)
-    return f"{name:<{width}}  {label:<7} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
-
-
-def _target_drafts(
-    built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
-) -> list[tuple[str, list[Draft], float]]:
-    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took.
-
-    None when the target's problems stop it.
-    """
-    from generator.render import fastapi_server, ir_json, python_client
-    from generator.render.subject import Subject
-
-    if built.api is None:
-        return []
-    renderers = {"ir": ir_json, "client": python_client, "server": fastapi_server}
-    produced = []
-    try:
-        for label in wanted:
-            began = time.perf_counter()
-            target_drafts = renderers[label].drafts(Subject(built.api, built.cancel))
-            produced.append((label, target_drafts, time.perf_counter() - began))
-        return produced
-    except Exception:
-        # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.
-        built.add_rule_problems(rule_problems())
-        if built.api is None:
-            return []
-        raise
-
-
-def _finish(
-    args: argparse.Namespace,
-    output: Path,
-    files: dict[str, bytes],
-    read: list[Path],
-    root: Path,
-    started: float,
-    *,
-    limited: bool,
-) -> int:
-    from generator.fastpath import dependency_versions, input_hashes, tool_digest
-    from generator.output import areas_of, check_output, write_output
-
-    meta: dict[str, object] = {"generator": __version__}
-    inputs = input_hashes(read, root)
-    if limited:
-        # A limited run read only some specs: the others keep the hashes they were generated from.
-        inputs = {**_previous_inputs(output), **inputs}
-    # What the output was made from, for the no-op check.
-    meta["inputs"] = dict(sorted(inputs.items()))
-    meta["dependencies"] = dependency_versions()
-    meta["tool"] = tool_digest()
-    areas = areas_of(files) if limited else None
+        return EXIT_INPUT
     if args.check:
-        diffs = check_output(output, files, meta, areas)
-        for diff in diffs:
+        for diff in result.stale:
             sys.stdout.write(diff)
-        if diffs:
-            print(f"{output} is stale: {len(diffs)} file(s) differ; run 'make generate'", file=sys.stderr)
+        if result.stale:
+            count = len(result.stale)
+            print(f"{result.output} is stale: {count} file(s) differ; run 'make generate'", file=sys.stderr)
             return EXIT_STALE
         if not args.quiet:
-            print(f"{output} is up to date")
+            print(f"{result.output} is up to date")
         return EXIT_OK
-    report = write_output(output, files, meta, areas)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         line = (
-            f"generated {len(files)} files into {output} in {elapsed:.2f}s: "
-            f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+            f"generated {len(result.files)} files into {result.output} in {elapsed:.2f}s: "
+            f"{len(result.written)} written, {len(result.unchanged)} unchanged, {len(result.removed)} removed"
         )
         print(_green(line) if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else line)
     return EXIT_OK
-
-
-def _previous_inputs(output: Path) -> dict[str, str]:
-    import json
-
-    try:
-        inputs = json.loads((output / ".manifest.json").read_text(encoding="utf-8")).get("inputs")
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return {str(k): str(v) for k, v in inputs.items()} if isinstance(inputs, dict) else {}
 
 
 def _green(text: str) -> str:
     return f"\033[32m{text}\033[0m"
 
 
-def _fast_unchanged(config_path: Path) -> bool:
-    from generator.fastpath import unchanged_output
-
-    return unchanged_output(config_path, __version__)
-
-
 def _run_diff(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from generator.load.problem import Diagnostics
     from generator.pipeline import config_or_none
     from generator.specdiff.report import render
-    from generator.specdiff.rules import Severity, judge
-    from generator.specdiff.sides import load_side
-    from generator.specdiff.structural import diff_apis
+    from generator.specdiff.rules import Impact
+    from generator.specdiff.run import diff
 
     if args.base is None and len(args.sides) != 2:
         print("diff: give OLD and NEW, or --base REF", file=sys.stderr)
@@ -391,42 +259,25 @@ def _run_diff(args: argparse.Namespace) -> int:
     if args.base is not None and args.sides:
         print("diff: give either OLD and NEW, or --base REF, not both", file=sys.stderr)
         return EXIT_INPUT
-    pairs: list[tuple[str, str, str, VendorConfig | None]] = []
     diagnostics = Diagnostics()
     config = config_or_none(args.config, diagnostics, required=args.base is not None)
     if diagnostics.has_errors:
         _report(diagnostics.problems, args.verbose)
         return EXIT_INPUT
-    vendors = config.vendors if config is not None else ()
-    if args.base is not None:
-        for vendor in vendors:
-            pairs.append((vendor.name, f"git:{args.base}:{vendor.spec_display}", vendor.spec_display, vendor))
-    else:
-        old, new = args.sides
-        # A configured vendor's spec is read with its configuration, as `generate` reads it.
-        paths = {Path(side.rpartition(":")[2]).resolve() for side in (old, new)}
-        configured = next((v for v in vendors if v.spec.resolve() in paths), None)
-        pairs.append((Path(new).stem, old, new, configured))
     ignored = _ignored(args.ignore)
     if ignored is None:
         return EXIT_INPUT
-    threshold = Severity(args.fail_on).rank
-    failed = False
-    for name, old, new, configured in pairs:
-        diagnostics = Diagnostics(lenient=not args.strict)
-        before = load_side(old, name, diagnostics, configured)
-        after = load_side(new, name, diagnostics, configured)
-        errors = diagnostics.errors()
-        if before is None or after is None:
-            _report(errors or diagnostics.problems, args.verbose)
-            if args.strict:
-                _way_out(errors, "leaving out --strict")
-            return EXIT_INPUT
-        findings = [f for f in judge(diff_apis(before.api, after.api)) if f.fingerprint not in ignored]
-        findings = [replace(f, line=after.files.root.line_of(f.pointer)) for f in findings]
-        sys.stdout.write(render(findings, args.format, new))
-        failed = failed or any(f.severity.rank >= threshold for f in findings)
-    return EXIT_STALE if failed else EXIT_OK
+    old, new = args.sides if args.base is None else (None, None)
+    result = diff(old, new, base=args.base, config=config, strict=args.strict, ignored=ignored)
+    for pair in result.pairs:
+        sys.stdout.write(render(list(pair.findings), args.format, pair.spec))
+    if result.failed:
+        _report(result.problems, args.verbose)
+        if args.strict:
+            _way_out(result.problems, "leaving out --strict")
+        return EXIT_INPUT
+    worst = result.worst()
+    return EXIT_STALE if worst is not None and worst.rank >= Impact(args.fail_on).rank else EXIT_OK
 
 
 def _ignored(path: Path | None) -> set[str] | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from generator import targets
 from generator.cancel.model import CancelDeclaration, CancelOutcome, CancelRole, DeclaredInput, InputLocation
 from generator.load import pointer as jp
 from generator.load.problem import Diagnostics
@@ -18,8 +19,8 @@ DEFAULT_CONFIG = Path("generator.yaml")
 
 _NAME = r"^[a-z][a-z0-9_]*$"
 # What can be generated per vendor, and across vendors.
-VENDOR_TARGETS = ("ir", "client", "server")
-UNIFIED = "unified"
+VENDOR_TARGETS = targets.PER_API
+UNIFIED = "unified"  # the layer across vendors, built on their clients
 
 
 def _targets_schema(names: tuple[str, ...]) -> dict[str, Any]:
@@ -33,7 +34,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "output": {"type": "string", "minLength": 1},
-        "targets": _targets_schema((*VENDOR_TARGETS, UNIFIED)),
+        "targets": _targets_schema((*VENDOR_TARGETS, *targets.ACROSS_APIS)),
         "vendors": {
             "type": "object",
             "minProperties": 1,
@@ -158,10 +159,10 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
     if errors:
         return None
     base = path.parent
-    targets = source.data.get("targets", [*VENDOR_TARGETS, UNIFIED])
-    defaults = tuple(t for t in VENDOR_TARGETS if t in targets)
+    chosen = source.data.get("targets", [*VENDOR_TARGETS, *targets.ACROSS_APIS])
+    defaults = tuple(t for t in VENDOR_TARGETS if t in chosen)
     vendors = tuple(_vendor(source, name, raw, base, defaults) for name, raw in source.data["vendors"].items())
-    unified = UNIFIED in targets
+    unified = UNIFIED in chosen
     if unified and not _clients_for_unified(source, vendors, diagnostics):
         return None
     output = base / source.data.get("output", "generated")

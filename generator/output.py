@@ -7,15 +7,13 @@ are removed and files it never produced are left alone.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator import manifest
+from generator.manifest import Provenance
 from generator.swap import replace_file, staged
-
-MANIFEST = ".manifest.json"
 
 
 class UnsafePath(ValueError):
@@ -24,10 +22,9 @@ class UnsafePath(ValueError):
 
 def safe_relative(path: str) -> PurePosixPath:
     """Check that a rendered path stays inside the output directory."""
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or not relative.parts or any(p in ("..", "", ".") for p in relative.parts):
+    if not manifest.is_inside(path):
         raise UnsafePath(f"refusing to write outside the output directory: {path!r}")
-    return relative
+    return PurePosixPath(path)
 
 
 @dataclass
@@ -53,7 +50,7 @@ def _in(areas: set[str] | None, path: str) -> bool:
 
 
 def write_output(
-    root: Path, files: Mapping[str, bytes], meta: Mapping[str, object], areas: set[str] | None = None
+    root: Path, files: Mapping[str, bytes], provenance: Provenance, areas: set[str] | None = None
 ) -> WriteReport:
     """Make ``root`` hold ``files``, replacing the whole tree in one step (see :mod:`generator.swap`).
 
@@ -63,7 +60,7 @@ def write_output(
     """
     plan = {str(safe_relative(p)): data for p, data in files.items()}
     report = WriteReport()
-    previous = _read_manifest(root)
+    previous = manifest.made_files(root)
     changed: dict[str, bytes] = {}
     for relative in sorted(plan):
         target = root / relative
@@ -74,9 +71,9 @@ def write_output(
             report.written.append(relative)
     report.removed = sorted(p for p in set(previous) - set(plan) if _in(areas, p) and (root / p).is_file())
     kept = {p: h for p, h in previous.items() if not _in(areas, p)}
-    manifest = _manifest_bytes(plan, meta, kept)
-    manifest_path = root / MANIFEST
-    if manifest_path.is_file() and manifest_path.read_bytes() == manifest and not changed and not report.removed:
+    recorded = manifest.encode(provenance, {**kept, **manifest.file_hashes(plan)})
+    manifest_path = root / manifest.NAME
+    if manifest_path.is_file() and manifest_path.read_bytes() == recorded and not changed and not report.removed:
         return report  # nothing to do: no copy, no swap
     with staged(root) as staging:
         for relative, data in changed.items():
@@ -85,18 +82,18 @@ def write_output(
             stale = staging / safe_relative(relative)
             stale.unlink()
             _prune_empty_dirs(stale.parent, staging)
-        replace_file(staging / MANIFEST, manifest)
+        replace_file(staging / manifest.NAME, recorded)
     return report
 
 
 def check_output(
-    root: Path, files: Mapping[str, bytes], meta: Mapping[str, object], areas: set[str] | None = None
+    root: Path, files: Mapping[str, bytes], provenance: Provenance, areas: set[str] | None = None
 ) -> list[str]:
     """Differences between ``root`` and what would be written, as unified diffs (empty when fresh)."""
     plan = {str(safe_relative(p)): data for p, data in files.items()}
-    previous = _read_manifest(root)
+    previous = manifest.made_files(root)
     if areas is None:
-        plan[MANIFEST] = _manifest_bytes(plan, meta)
+        plan[manifest.NAME] = manifest.encode(provenance, manifest.file_hashes(plan))
     stale = {p for p in set(previous) - set(plan) if _in(areas, p)}
     diffs = []
     for relative in sorted(plan):
@@ -113,34 +110,6 @@ def check_output(
         if (root / relative).is_file():
             diffs.append(f"stale: {relative} (no longer generated)\n")
     return diffs
-
-
-def _manifest_bytes(
-    plan: Mapping[str, bytes], meta: Mapping[str, object], kept: Mapping[str, str] | None = None
-) -> bytes:
-    files = {**(kept or {}), **{p: hashlib.sha256(plan[p]).hexdigest() for p in plan if p != MANIFEST}}
-    files = dict(sorted(files.items()))
-    return (json.dumps({**meta, "files": files}, indent=2, sort_keys=True) + "\n").encode()
-
-
-def _read_manifest(root: Path) -> dict[str, str]:
-    try:
-        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    # An edited manifest must not steer removal outside the output: such entries are ignored.
-    return {str(k): str(v) for k, v in files.items() if _is_safe(str(k))}
-
-
-def _is_safe(path: str) -> bool:
-    try:
-        safe_relative(path)
-    except UnsafePath:
-        return False
-    return True
 
 
 def _prune_empty_dirs(directory: Path, root: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from generator.specdiff.rules import Finding, Severity
+from generator.specdiff.rules import Finding, Impact
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -13,7 +13,7 @@ FORMATS = ("text", "json", "markdown", "github")
 def summary(findings: list[Finding]) -> dict[str, int]:
     """How many findings of each severity."""
     counts = Counter(f.severity.value for f in findings)
-    return {s.value: counts.get(s.value, 0) for s in (Severity.BREAKING, Severity.WARNING, Severity.INFO)}
+    return {s.value: counts.get(s.value, 0) for s in (Impact.BREAKING, Impact.WARNING, Impact.INFO)}
 
 
 def render(findings: list[Finding], fmt: str, spec: str) -> str:
@@ -46,7 +46,7 @@ def render(findings: list[Finding], fmt: str, spec: str) -> str:
             ]
         return "\n".join(lines) + "\n"
     if fmt == "github":
-        level = {Severity.BREAKING: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+        level = {Impact.BREAKING: "error", Impact.WARNING: "warning", Impact.INFO: "notice"}
         out = []
         for f in findings:
             line = f",line={f.line}" if f.line is not None else ""

@@ -15,8 +15,8 @@ from enum import StrEnum
 from generator.specdiff.structural import Change
 
 
-class Severity(StrEnum):
-    """How bad a finding is for users of the generated SDKs."""
+class Impact(StrEnum):
+    """How bad a finding is for users of the generated SDKs (a problem's severity is another thing: see load)."""
 
     BREAKING = "breaking"
     WARNING = "warning"
@@ -33,13 +33,13 @@ class Rule:
     """One row of the table: a stable id, a severity and a one-line message template."""
 
     id: str
-    severity: Severity
+    severity: Impact
     message: str
 
 
-BRK, WRN, INF = Severity.BREAKING, Severity.WARNING, Severity.INFO
+BRK, WRN, INF = Impact.BREAKING, Impact.WARNING, Impact.INFO
 
-_REQUEST: dict[str, tuple[Severity, str]] = {
+_REQUEST: dict[str, tuple[Impact, str]] = {
     "parameter-removed": (BRK, "{subject} was removed"),
     "parameter-added": (INF, "optional {subject} was added"),
     "required-parameter-added": (BRK, "required {subject} was added"),
@@ -87,7 +87,7 @@ for _bound, _upper in (("max-items", True), ("max-length", True), ("maximum", Tr
     _REQUEST[f"{_bound}-added"] = (BRK, f"{{subject}} now has a {_bound} of {{after}}")
     _REQUEST[f"{_bound}-removed"] = (INF, f"{{subject}} no longer has a {_bound} (was {{before}})")
 
-_RESPONSE: dict[str, tuple[Severity, str]] = {
+_RESPONSE: dict[str, tuple[Impact, str]] = {
     "success-status-removed": (BRK, "{subject} is no longer answered: calls that returned it now fail"),
     "success-status-added": (WRN, "{subject} was added: older clients treat it as an undocumented answer"),
     "error-status-removed": (INF, "{subject} is no longer documented"),
@@ -118,7 +118,7 @@ _RESPONSE: dict[str, tuple[Severity, str]] = {
 for _kind in [k for k in _REQUEST if k.startswith(("pattern-", "additional-properties-", "max-", "min-"))]:
     _RESPONSE[_kind] = (INF, _REQUEST[_kind][1])
 
-_OTHER: dict[str, tuple[Severity, str]] = {
+_OTHER: dict[str, tuple[Impact, str]] = {
     "operation-removed": (BRK, "operation {subject} was removed"),
     "operation-added": (INF, "operation {subject} was added"),
     "security-changed": (BRK, "the credentials it requires changed from {before} to {after}"),
@@ -138,7 +138,7 @@ class Finding:
     """A change judged by a rule."""
 
     id: str
-    severity: Severity
+    severity: Impact
     operation: str
     pointer: str
     message: str
@@ -152,7 +152,7 @@ def judge(changes: list[Change]) -> list[Finding]:
     for change in changes:
         rule = RULES.get((change.area, change.kind))
         if rule is None:
-            rule = Rule(f"{change.area}-{change.kind}", Severity.WARNING, "{subject} changed")
+            rule = Rule(f"{change.area}-{change.kind}", Impact.WARNING, "{subject} changed")
         message = rule.message.format(subject=change.subject, before=change.before, after=change.after)
         where = f"{change.operation}: " if change.operation else ""
         key = "\0".join((rule.id, change.operation, change.pointer, change.subject, change.before, change.after))

@@ -1,0 +1,244 @@
+"""Generation as a library: ``generate`` (everything a configuration lists) and ``generate_spec`` (one spec, ad hoc).
+
+Load, normalise and bind each spec (the pipeline), render every wanted target
+from it, format the lot, then write or check the output tree. Problems are
+values in the result; a :class:`Listener` hears them, and progress, as the run
+goes. Nothing is written when any input is bad.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from generator import __version__, manifest
+from generator import targets as registry
+from generator.config import Config
+from generator.load.problem import Diagnostics, Location, Problem
+from generator.pipeline import Built, Target, build, config_or_none, resolve_targets, rule_mode
+from generator.render.formatting import Draft
+
+
+class Listener(Protocol):
+    """Hears a run as it goes: each target's problems, and one line of progress per step."""
+
+    def problems(self, found: Sequence[Problem]) -> None:
+        """Problems of one spec (or of the configuration), as soon as they are known."""
+
+    def progress(self, line: str) -> None:
+        """One step done (a spec loaded, a target rendered, the output formatted)."""
+
+
+class Silent:
+    """A listener that ignores everything; the result still holds every problem."""
+
+    def problems(self, found: Sequence[Problem]) -> None:
+        """Ignore them."""
+
+    def progress(self, line: str) -> None:
+        """Ignore it."""
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What a run did. ``failed``: bad input stopped it, and nothing was written.
+
+    With ``check``, ``stale`` holds a unified diff per file that differs (nothing
+    is written either way). ``fast`` says the output was confirmed up to date
+    from its manifest alone, without rendering.
+    """
+
+    output: Path
+    problems: tuple[Problem, ...] = ()
+    failed: bool = False
+    fast: bool = False
+    files: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No bad input, and (for a check) nothing stale."""
+        return not self.failed and not self.stale
+
+
+@dataclass
+class _Rendered:
+    files: dict[str, bytes]
+    read: list[Path] = field(default_factory=list)
+
+
+def generate(
+    config: Path | str | Config = "generator.yaml",
+    *,
+    check: bool = False,
+    vendors: Sequence[str] | None = None,
+    full: bool = False,
+    lenient: bool | None = None,
+    listener: Listener | None = None,
+) -> GenerateResult:
+    """Generate everything ``config`` lists into its output directory (or, with ``check``, compare).
+
+    ``vendors`` limits the run to some vendors (the unified layer is left as it
+    is). Unless ``full``, an output whose manifest shows nothing changed is
+    confirmed without rendering. ``lenient`` None keeps each vendor's mode.
+    """
+    heard = listener or Silent()
+    config_path = config.path if isinstance(config, Config) else Path(config)
+    if not vendors and not full and manifest.unchanged_output(config_path, __version__):
+        # Nothing the generator reads has changed: no rendering, no heavy imports.
+        return GenerateResult(output=manifest.output_of(config_path), fast=True)
+    diagnostics = Diagnostics()
+    loaded = config if isinstance(config, Config) else config_or_none(config_path, diagnostics, required=True)
+    if loaded is None:
+        heard.problems(diagnostics.problems)
+        return GenerateResult(config_path.parent, tuple(diagnostics.problems), failed=True)
+    unknown = [name for name in vendors or () if loaded.vendor(name) is None]
+    if unknown:
+        known = ", ".join(v.name for v in loaded.vendors)
+        diagnostics.error(Location(str(loaded.path)), f"unknown vendor {unknown[0]!r} (configured: {known})")
+        heard.problems(diagnostics.problems)
+        return GenerateResult(loaded.output, tuple(diagnostics.problems), failed=True)
+    targets = resolve_targets(list(vendors or ()), loaded, diagnostics)
+    problems: list[Problem] = []
+    rendered = _render(targets, lenient, heard, problems, unify=loaded.unified and not vendors)
+    if rendered is None:
+        return GenerateResult(loaded.output, tuple(problems), failed=True)
+    inputs = manifest.input_hashes([loaded.path, *rendered.read], loaded.path.parent)
+    if vendors:
+        # A limited run read only some specs: the others keep the hashes they were generated from.
+        inputs = {**manifest.recorded_inputs(loaded.output), **inputs}
+    return _finish(loaded.output, rendered.files, inputs, problems, check=check, limited=bool(vendors))
+
+
+def generate_spec(
+    spec: Path | str,
+    out: Path | str,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    lenient: bool | None = None,
+    listener: Listener | None = None,
+) -> GenerateResult:
+    """Generate a client, a server and the IR for one spec into ``out``, without a configuration."""
+    spec, out = Path(spec), Path(out)
+    target = Target(name or spec.stem, spec, str(spec))
+    problems: list[Problem] = []
+    rendered = _render([target], lenient, listener or Silent(), problems, unify=False)
+    if rendered is None:
+        return GenerateResult(out, tuple(problems), failed=True)
+    inputs = manifest.input_hashes(rendered.read, out)
+    return _finish(out, rendered.files, inputs, problems, check=check, limited=False)
+
+
+def _render(
+    targets: Sequence[Target], lenient: bool | None, heard: Listener, problems: list[Problem], *, unify: bool
+) -> _Rendered | None:
+    """Every file for ``targets``, formatted, and the spec files read; None when any input is bad."""
+    from generator.render.environment import compile_templates
+    from generator.render.formatting import finish
+    from generator.render.subject import Subject
+    from generator.rule_checks import RuleCheck, RuleChecks
+
+    drafts: list[Draft] = []
+    rendered = _Rendered({})
+    subjects: list[Subject] = []
+    failed = False
+    # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
+    # imports the model generator); nothing is written before their verdict is in.
+    rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, lenient)) for t in targets]
+    width = max([len(t.name) for t in targets] + [len("unified")])
+    with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
+        for index, target in enumerate(targets):
+            began = time.perf_counter()
+            built = build(target, lenient, rendered.read, check_rules=False)
+            loaded = time.perf_counter() - began
+            wanted = target.vendor.targets if target.vendor else registry.PER_API
+            produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
+            built.add_rule_problems(checks.problems(index))
+            problems.extend(built.diagnostics.problems)
+            heard.problems(built.diagnostics.problems)
+            if built.api is None:
+                failed = True
+                continue
+            subjects.append(Subject(built.api, built.cancel))
+            heard.progress(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
+            for label, target_drafts, seconds in produced:
+                drafts.extend(target_drafts)
+                heard.progress(_progress(target.name, width, label, target_drafts, seconds))
+    if failed:
+        return None  # nothing is written when any input is bad: the previous output stays whole
+    if unify:
+        for label in registry.ACROSS_APIS:
+            began = time.perf_counter()
+            across = registry.across_apis(label)(subjects)
+            drafts.extend(across)
+            if across:
+                heard.progress(_progress(label, width, "", across, time.perf_counter() - began))
+    began = time.perf_counter()
+    rendered.files = finish(drafts)
+    python = sum(p.endswith(".py") for p in rendered.files)
+    heard.progress(f"formatted {python} Python files in {time.perf_counter() - began:.2f}s")
+    return rendered
+
+
+def _progress(name: str, width: int, label: str, drafts: Sequence[Draft], seconds: float) -> str:
+    count = sum(len(d.files) for d in drafts)
+    return f"{name:<{width}}  {label:<7} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
+
+
+def _target_drafts(
+    built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
+) -> list[tuple[str, list[Draft], float]]:
+    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took."""
+    from generator.render.subject import Subject
+
+    if built.api is None:
+        return []
+    produced = []
+    try:
+        for label in wanted:
+            began = time.perf_counter()
+            target_drafts = registry.per_api(label)(Subject(built.api, built.cancel))
+            produced.append((label, target_drafts, time.perf_counter() - began))
+        return produced
+    except Exception:
+        # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.
+        built.add_rule_problems(rule_problems())
+        if built.api is None:
+            return []
+        raise
+
+
+def _finish(
+    output: Path,
+    files: dict[str, bytes],
+    inputs: dict[str, str],
+    problems: list[Problem],
+    *,
+    check: bool,
+    limited: bool,
+) -> GenerateResult:
+    from generator.output import areas_of, check_output, write_output
+
+    provenance = manifest.current(__version__, inputs)
+    areas = areas_of(files) if limited else None
+    made = tuple(files)
+    if check:
+        stale = check_output(output, files, provenance, areas)
+        return GenerateResult(output, tuple(problems), files=made, stale=tuple(stale))
+    report = write_output(output, files, provenance, areas)
+    return GenerateResult(
+        output,
+        tuple(problems),
+        files=made,
+        written=tuple(report.written),
+        unchanged=tuple(report.unchanged),
+        removed=tuple(report.removed),
+    )

@@ -1,0 +1,73 @@
+"""The schema diff as a library: load both sides of each pair, diff them structurally, judge each change."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.config import Config, VendorConfig
+from generator.load.problem import Diagnostics, Problem
+from generator.specdiff.rules import Finding, Impact, judge
+from generator.specdiff.sides import load_side
+from generator.specdiff.structural import diff_apis
+
+
+@dataclass(frozen=True)
+class PairReport:
+    """The findings of one pair of specs; ``spec`` is the new side, where findings point."""
+
+    name: str
+    spec: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Every pair's findings; ``failed`` when a side could not be read (``problems`` say why)."""
+
+    pairs: tuple[PairReport, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    failed: bool = False
+
+    def worst(self) -> Impact | None:
+        """The worst impact found, if any."""
+        impacts = [f.severity for pair in self.pairs for f in pair.findings]
+        return max(impacts, key=lambda i: i.rank) if impacts else None
+
+
+def diff(
+    old: str | None = None,
+    new: str | None = None,
+    *,
+    base: str | None = None,
+    config: Config | None = None,
+    strict: bool = False,
+    ignored: Collection[str] = (),
+) -> DiffResult:
+    """Judge the changes from ``old`` to ``new`` (files or ``git:REF:PATH``), or every configured spec against ``base``.
+
+    A configured vendor's spec is read with its configuration on both sides, as
+    ``generate`` reads it. ``ignored`` holds fingerprints of accepted findings.
+    """
+    vendors = config.vendors if config is not None else ()
+    pairs: list[tuple[str, str, str, VendorConfig | None]] = []
+    if base is not None:
+        pairs = [(v.name, f"git:{base}:{v.spec_display}", v.spec_display, v) for v in vendors]
+    elif old is not None and new is not None:
+        paths = {Path(side.rpartition(":")[2]).resolve() for side in (old, new)}
+        configured = next((v for v in vendors if v.spec.resolve() in paths), None)
+        pairs = [(Path(new).stem, old, new, configured)]
+    else:
+        raise ValueError("diff needs OLD and NEW, or a base revision")
+    reports: list[PairReport] = []
+    for name, before_spec, after_spec, vendor in pairs:
+        diagnostics = Diagnostics(lenient=not strict)
+        before = load_side(before_spec, name, diagnostics, vendor)
+        after = load_side(after_spec, name, diagnostics, vendor)
+        if before is None or after is None:
+            return DiffResult(tuple(reports), tuple(diagnostics.errors() or diagnostics.problems), failed=True)
+        findings = [f for f in judge(diff_apis(before.api, after.api)) if f.fingerprint not in ignored]
+        located = tuple(replace(f, line=after.files.root.line_of(f.pointer)) for f in findings)
+        reports.append(PairReport(name, after_spec, located))
+    return DiffResult(tuple(reports))
