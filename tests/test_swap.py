@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from generator import output, swap
+from generator.manifest import Provenance
 from generator.output import write_output
 
-META = {"generator": "test"}
+META = Provenance("test", {})
 FIRST = {"pkg/a.py": b"a = 1\n", "pkg/b.py": b"b = 1\n", "pkg/deep/c.py": b"c = 1\n", "old.txt": b"old\n"}
 SECOND = {"pkg/a.py": b"a = 1\n", "pkg/b.py": b"b = 2\n", "pkg/deep/c.py": b"c = 2\n", "new.txt": b"new\n"}
 

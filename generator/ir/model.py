@@ -118,7 +118,7 @@ class StringSchema(SchemaBase):
     @property
     def is_binary(self) -> bool:
         """Whether the string stands for raw bytes (a file): ``format: binary``, or a non-text media type."""
-        media = (self.content_media_type or "").split(";")[0].strip().lower()
+        media = media_base(self.content_media_type)
         return self.format == "binary" or (bool(media) and not media.startswith("text/"))
 
 
@@ -259,11 +259,16 @@ class Parameter:
     deprecated: bool = False
 
 
+def media_base(media_type: str | None) -> str:
+    """A media type without its parameters, lower-cased (``Text/Plain; charset=x`` -> ``text/plain``)."""
+    return (media_type or "").split(";")[0].strip().lower()
+
+
 def is_json_media(media_type: str | None) -> bool:
     """Whether a media type is JSON (``application/json`` or any ``+json`` type)."""
     if media_type is None:
         return False
-    base = media_type.split(";")[0].strip().lower()
+    base = media_base(media_type)
     return base == "application/json" or base.endswith("+json")
 
 
@@ -279,7 +284,7 @@ class RequestBody:
     @property
     def encoding(self) -> Literal["json", "form", "multipart", "raw"]:
         """How the body goes on the wire: JSON, URL-encoded form fields, multipart parts, or as it is."""
-        base = self.media_type.split(";")[0].strip().lower()
+        base = media_base(self.media_type)
         if is_json_media(base):
             return "json"
         if base == "application/x-www-form-urlencoded":
@@ -311,7 +316,7 @@ class Response:
     @property
     def is_event_stream(self) -> bool:
         """Whether the answer is a stream of server-sent events (``text/event-stream``)."""
-        return (self.media_type or "").split(";")[0].strip().lower() == "text/event-stream"
+        return media_base(self.media_type) == "text/event-stream"
 
 
 class SchemeKind(StrEnum):

@@ -27,6 +27,7 @@ from generator.ir.model import (
     Variant,
 )
 from generator.ir.schema_ops import CannotIntersect, describe_variants, intersect
+from generator.load import pointer as jp
 from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import Node, SpecFiles
 
@@ -149,7 +150,7 @@ class SchemaReader:
         siblings = {k: v for k, v in node.value.items() if k != "$ref"}
         match = _COMPONENT.match(target.pointer)
         if match is not None and isinstance(target.value, (dict, bool)):
-            name = self._register(target, match.group(1).replace("~1", "/").replace("~0", "~"))
+            name = self._register(target, jp.unescape(match.group(1)))
             schema: Schema = RefSchema(name=name)
         elif target.key in self._inline:
             self._diagnostics.warning(

@@ -29,6 +29,7 @@ from generator.ir.model import (
     UnionSchema,
 )
 from generator.ir.values import json_equal, json_type
+from generator.load import pointer as jp
 
 FORMAT_SYNTAX: dict[str, str] = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
@@ -208,7 +209,7 @@ def _object_issues(schema: ObjectSchema, value: Any, kind: str, resolve: Resolve
         if declared_prop.required and name not in value:
             yield Issue(pointer, f"{name!r} is required")
     for key, item in value.items():
-        child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        child = jp.join(pointer, key)
         prop = declared.get(key)
         if prop is not None:
             yield from issues(prop.schema, item, resolve, child)

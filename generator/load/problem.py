@@ -102,11 +102,3 @@ class Diagnostics:
     def warnings(self) -> list[Problem]:
         """The recorded warnings, in the order they were found."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
-
-
-class InputError(Exception):
-    """Raised when input is too broken to go on; carries every problem found so far."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems

@@ -2,6 +2,8 @@
 
 Semantically the spec it came from: every union is written out as its complete
 variants, and ``$ref``\\ s point at ``components/schemas`` by the IR's names.
+Operations, parameters and security schemes are written here; every schema
+by :mod:`generator.render.json_schema`, which writes all the IR holds.
 """
 
 from __future__ import annotations
@@ -9,24 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from generator.ir.model import (
-    AnySchema,
     Api,
-    ArraySchema,
-    BooleanSchema,
-    IntegerSchema,
-    NeverSchema,
-    NullSchema,
-    NumberSchema,
-    ObjectSchema,
     Operation,
     Parameter,
-    RefSchema,
     Schema,
     SchemeKind,
     SecurityScheme,
-    StringSchema,
-    UnionSchema,
 )
+from generator.render.json_schema import JsonSchemaWriter, WriterOptions
 
 
 def to_openapi(api: Api) -> dict[str, Any]:
@@ -117,88 +109,5 @@ def _scheme(scheme: SecurityScheme) -> dict[str, Any]:
 
 
 def schema_json(schema: Schema) -> Any:
-    """JSON Schema (2020-12) for one IR schema."""
-    out = _core(schema)
-    for key, value in (("title", schema.title), ("description", schema.description)):
-        if value:
-            out[key] = value
-    for key, flag in (
-        ("deprecated", schema.deprecated),
-        ("readOnly", schema.read_only),
-        ("writeOnly", schema.write_only),
-    ):
-        if flag:
-            out[key] = True
-    if schema.default is not None:
-        out["default"] = schema.default.value
-    if schema.const is not None:
-        out["const"] = schema.const.value
-    if schema.enum is not None:
-        out["enum"] = list(schema.enum)
-    if schema.nullable and not isinstance(schema, (AnySchema, NullSchema)):
-        if isinstance(out.get("type"), str) and not isinstance(schema, (UnionSchema, RefSchema)):
-            out["type"] = [out["type"], "null"]
-            if "enum" in out and None not in out["enum"]:
-                out["enum"] = [*out["enum"], None]
-        else:
-            out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def _core(schema: Schema) -> dict[str, Any]:
-    if isinstance(schema, RefSchema):
-        return {"$ref": f"#/components/schemas/{schema.name}"}
-    if isinstance(schema, AnySchema):
-        return {}
-    if isinstance(schema, NeverSchema):
-        return {"not": {}}
-    if isinstance(schema, NullSchema):
-        return {"type": "null"}
-    if isinstance(schema, BooleanSchema):
-        return {"type": "boolean"}
-    if isinstance(schema, (IntegerSchema, NumberSchema)):
-        out: dict[str, Any] = {"type": schema.kind}
-        for key, value in (
-            ("format", schema.format),
-            ("minimum", schema.minimum),
-            ("maximum", schema.maximum),
-            ("exclusiveMinimum", schema.exclusive_minimum),
-            ("exclusiveMaximum", schema.exclusive_maximum),
-            ("multipleOf", schema.multiple_of),
-        ):
-            if value is not None:
-                out[key] = value
-        return out
-    if isinstance(schema, StringSchema):
-        out = {"type": "string"}
-        for key, value in (
-            ("format", schema.format),
-            ("pattern", schema.pattern),
-            ("minLength", schema.min_length),
-            ("maxLength", schema.max_length),
-        ):
-            if value is not None:
-                out[key] = value
-        return out
-    if isinstance(schema, ArraySchema):
-        out = {"type": "array", "items": schema_json(schema.items)}
-        for key, value in (("minItems", schema.min_items), ("maxItems", schema.max_items)):
-            if value is not None:
-                out[key] = value
-        if schema.unique_items:
-            out["uniqueItems"] = True
-        return out
-    if isinstance(schema, ObjectSchema):
-        out = {"type": "object"}
-        if schema.properties:
-            out["properties"] = {p.name: schema_json(p.schema) for p in schema.properties}
-        if schema.required:
-            out["required"] = list(schema.required)
-        if schema.additional_properties is not True:
-            extra = schema.additional_properties
-            out["additionalProperties"] = extra if isinstance(extra, bool) else schema_json(extra)
-        for key, value in (("minProperties", schema.min_properties), ("maxProperties", schema.max_properties)):
-            if value is not None:
-                out[key] = value
-        return out
-    return {schema.combinator.value: [schema_json(v.schema) for v in schema.variants]}
+    """JSON Schema (2020-12) for one IR schema, as the served document writes it."""
+    return JsonSchemaWriter(WriterOptions.for_document()).write(schema)

@@ -23,6 +23,7 @@ from generator.ir.model import (
     Schema,
     StringSchema,
     UnionSchema,
+    media_base,
 )
 from generator.ir.schema_ops import property_schemas
 from generator.render.model_package import Exports
@@ -109,11 +110,6 @@ def raw_answer_type(response: Response) -> PyType:
     base = media_base(response.media_type)
     is_text = base.startswith("text/") or base in _TEXT_MEDIA or base.endswith(("+xml", "+yaml"))
     return STR if is_text else BYTES
-
-
-def media_base(media_type: str | None) -> str:
-    """A media type without parameters, lower-cased (``Text/Plain; charset=x`` -> ``text/plain``)."""
-    return (media_type or "").split(";")[0].strip().lower()
 
 
 def body_properties(api: Api, schema: Schema) -> list[tuple[str, Schema]]:

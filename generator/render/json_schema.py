@@ -1,0 +1,323 @@
+"""The one writer from IR schemas to JSON Schema (2020-12), for every reader of it.
+
+Three readers want different things from the same schema, so the writer takes
+a :class:`Mode`:
+
+* ``DOCUMENT``: the served OpenAPI document. Everything the IR holds is
+  written, so reading the document back gives the same IR.
+* ``REQUEST_MODELS``: input for the pydantic request models. Exact about what
+  is accepted (constraints, closed objects, ``oneOf``), with formats as
+  patterns the models check with Python's ``re``; defaults are left out, as
+  the server applies them.
+* ``RESPONSE_MODELS``: input for the pydantic response models. Lenient,
+  because servers grow: no constraints, enums that also accept their plain
+  type, extra keys allowed, defaults kept.
+
+Each schema kind has one method (dispatched on ``schema.kind``); the modes
+differ only where a method asks the options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, get_args
+
+from generator.ir.model import (
+    AnySchema,
+    ArraySchema,
+    BooleanSchema,
+    Combinator,
+    IntegerSchema,
+    NeverSchema,
+    NullSchema,
+    NumberSchema,
+    ObjectSchema,
+    Property,
+    RefSchema,
+    Schema,
+    StringSchema,
+    UnionSchema,
+)
+from generator.ir.validate import FORMAT_SYNTAX
+from generator.render.naming import class_name, unique
+
+# The IR validator's format syntax as patterns for re.search. Calendar validity
+# (no 30 February) is not expressible in a pattern: the model lets such a date
+# through and the server decides.
+FORMAT_PATTERNS = {name: rf"^(?:{syntax})\Z" for name, syntax in FORMAT_SYNTAX.items()}
+
+SCHEMA_KINDS: tuple[str, ...] = tuple(cls.__dataclass_fields__["kind"].default for cls in get_args(Schema))
+"""The ``kind`` of every node class in the IR's :data:`Schema` union."""
+
+COMPONENTS = "#/components/schemas/"
+
+
+class Mode(Enum):
+    """Who reads the JSON Schema, and so how much of the IR it says."""
+
+    DOCUMENT = "document"
+    REQUEST_MODELS = "request-models"
+    RESPONSE_MODELS = "response-models"
+
+    @property
+    def checks(self) -> bool:
+        """Whether value constraints (bounds, lengths, closed objects, patterns) are written."""
+        return self is not Mode.RESPONSE_MODELS
+
+    @property
+    def models(self) -> bool:
+        """Whether the output feeds the model generator rather than a served document."""
+        return self is not Mode.DOCUMENT
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    """How one writer writes: its mode, how ``$ref`` targets are named, and how unions are shaped.
+
+    ``ref_names`` maps an IR schema name to its ``components/schemas`` key
+    (None: the IR's own names). With ``named_variants``, each object variant
+    of a union becomes a definition of its own named after where it occurs,
+    so the model generator gives it a readable class.
+    """
+
+    mode: Mode
+    ref_names: Mapping[str, str] | None = None
+    named_variants: bool = False
+
+    @classmethod
+    def for_document(cls) -> WriterOptions:
+        """Options for the served OpenAPI document."""
+        return cls(Mode.DOCUMENT)
+
+    @classmethod
+    def for_models(cls, mode: Mode, ref_names: Mapping[str, str]) -> WriterOptions:
+        """Options for one side's model input, with the class name of each named schema."""
+        return cls(mode, ref_names=ref_names, named_variants=True)
+
+
+def pointer_token(name: str) -> str:
+    """``name`` as one JSON pointer token (``~`` and ``/`` escaped)."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass
+class JsonSchemaWriter:
+    """Writes IR schemas as JSON Schema; definitions it makes on the way land in ``definitions``.
+
+    ``taken`` holds the definition names already in use, so the names made for
+    union variants do not collide with them.
+    """
+
+    options: WriterOptions
+    taken: set[str] = field(default_factory=set)
+    definitions: dict[str, Any] = field(default_factory=dict)
+
+    def define(self, name: str, schema: Schema) -> None:
+        """Write ``schema`` as the definition ``name``."""
+        self.definitions[name] = self.write(schema, name)
+
+    def write(self, schema: Schema, context: str = "") -> Any:
+        """JSON Schema for ``schema``; ``context`` is the class name definitions made inside it start with."""
+        method: Callable[[Any, str], Any] = getattr(self, f"_{schema.kind}")
+        out = method(schema, context)
+        if isinstance(out, bool):
+            return out  # `false`: nothing to annotate
+        return self._nullable(schema, self._literals(schema, self._annotations(schema, out)))
+
+    # --- what every kind carries ---------------------------------------------------
+
+    def _annotations(self, schema: Schema, out: dict[str, Any]) -> dict[str, Any]:
+        mode = self.options.mode
+        if mode is Mode.DOCUMENT and schema.title:
+            out["title"] = schema.title
+        if schema.description:
+            out["description"] = schema.description
+        if mode is Mode.DOCUMENT:
+            for key, flag in (
+                ("deprecated", schema.deprecated),
+                ("readOnly", schema.read_only),
+                ("writeOnly", schema.write_only),
+            ):
+                if flag:
+                    out[key] = True
+        # A request model leaves defaults out (the server applies them); a model default
+        # would also make the field accept null.
+        if schema.default is not None and mode is not Mode.REQUEST_MODELS:
+            out["default"] = schema.default.value
+        return out
+
+    def _literals(self, schema: Schema, out: dict[str, Any]) -> dict[str, Any]:
+        if schema.const is not None:
+            out["const"] = schema.const.value
+        if schema.enum is None:
+            return out
+        if self.options.mode is Mode.DOCUMENT:
+            out["enum"] = list(schema.enum)
+            return out
+        if isinstance(schema, (UnionSchema, RefSchema)):
+            return out  # the model generator has no way to narrow a reference or a union by values
+        values = [v for v in schema.enum if v is not None]  # null is the nullable wrapper's to allow
+        if self.options.mode is Mode.RESPONSE_MODELS and "type" in out:
+            # Servers add enum values: an unknown one still reads as the plain type.
+            return {"anyOf": [{**out, "enum": values}, {"type": out["type"]}]}
+        out["enum"] = values
+        return out
+
+    def _nullable(self, schema: Schema, out: dict[str, Any]) -> dict[str, Any]:
+        if not schema.nullable or isinstance(schema, (AnySchema, NullSchema, NeverSchema)):
+            return out
+        plain_type = isinstance(out.get("type"), str) and not isinstance(schema, (UnionSchema, RefSchema))
+        if self.options.mode is Mode.DOCUMENT and plain_type:
+            # The type list reads back as the same nullable node, not as a union.
+            out["type"] = [out["type"], "null"]
+            if "enum" in out and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+            return out
+        return {"anyOf": [out, {"type": "null"}]}
+
+    # --- one method per kind ---------------------------------------------------------
+
+    def _ref(self, schema: RefSchema, context: str) -> dict[str, Any]:
+        names = self.options.ref_names
+        target = schema.name if names is None else names[schema.name]
+        return {"$ref": COMPONENTS + pointer_token(target)}
+
+    def _any(self, schema: AnySchema, context: str) -> dict[str, Any]:
+        return {}
+
+    def _never(self, schema: NeverSchema, context: str) -> dict[str, Any] | bool:
+        if self.options.mode is not Mode.DOCUMENT:
+            return {"not": {}}
+        # `false` is what the schema reader reads as never (it warns on `not`); the
+        # reader never gives this kind annotations, so there is nothing to lose.
+        return False
+
+    def _null(self, schema: NullSchema, context: str) -> dict[str, Any]:
+        return {"type": "null"}
+
+    def _boolean(self, schema: BooleanSchema, context: str) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def _integer(self, schema: IntegerSchema, context: str) -> dict[str, Any]:
+        return self._numeric(schema)
+
+    def _number(self, schema: NumberSchema, context: str) -> dict[str, Any]:
+        return self._numeric(schema)
+
+    def _numeric(self, schema: IntegerSchema | NumberSchema) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": schema.kind}
+        if self.options.mode is Mode.DOCUMENT and schema.format is not None:
+            out["format"] = schema.format
+        if self.options.mode.checks:
+            _put(
+                out,
+                minimum=schema.minimum,
+                maximum=schema.maximum,
+                exclusiveMinimum=schema.exclusive_minimum,
+                exclusiveMaximum=schema.exclusive_maximum,
+                multipleOf=schema.multiple_of,
+            )
+        return out
+
+    def _string(self, schema: StringSchema, context: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string"}
+        mode = self.options.mode
+        if mode is Mode.RESPONSE_MODELS:
+            return out
+        if mode is Mode.DOCUMENT:
+            _put(
+                out,
+                format=schema.format,
+                pattern=schema.pattern,
+                minLength=schema.min_length,
+                maxLength=schema.max_length,
+                contentMediaType=schema.content_media_type,
+            )
+            return out
+        if schema.is_binary:
+            # A file part: the caller passes bytes (the model generator makes ``format: binary`` a bytes field).
+            return {"type": "string", "format": "binary"}
+        patterns = [p for p in (FORMAT_PATTERNS.get(schema.format or ""), schema.pattern) if p]
+        if len(patterns) == 1:
+            out["pattern"] = patterns[0]
+        elif patterns:
+            # Both must hold wherever they match: a lookahead per pattern (Python `re` semantics).
+            out["pattern"] = "^" + "".join(f"(?=[\\s\\S]*?(?:{p}))" for p in patterns)
+        _put(out, minLength=schema.min_length, maxLength=schema.max_length)
+        return out
+
+    def _array(self, schema: ArraySchema, context: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "array", "items": self.write(schema.items, context + "Item")}
+        if self.options.mode.checks:
+            _put(out, minItems=schema.min_items, maxItems=schema.max_items)
+            if schema.unique_items:
+                out["uniqueItems"] = True
+        return out
+
+    def _object(self, schema: ObjectSchema, context: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object"}
+        if schema.properties:
+            out["properties"] = {
+                p.name: self.write(p.schema, context + class_name(p.name, "Field")) for p in schema.properties
+            }
+        if schema.required:
+            out["required"] = list(schema.required)
+        extra = schema.additional_properties
+        if not isinstance(extra, bool):
+            out["additionalProperties"] = self.write(extra, context + "Value")
+        elif extra is False and self.options.mode.checks:
+            out["additionalProperties"] = False
+        if self.options.mode.checks:
+            _put(out, minProperties=schema.min_properties, maxProperties=schema.max_properties)
+        return out
+
+    def _union(self, schema: UnionSchema, context: str) -> dict[str, Any]:
+        if self.options.mode.models:
+            compact = self._compact(schema, context)
+            if compact is not None:
+                return compact
+        branches = [self._variant(v.schema, v.name, context) for v in schema.variants]
+        keeps_one_of = self.options.mode is not Mode.RESPONSE_MODELS
+        keyword = "oneOf" if schema.combinator is Combinator.ONE_OF and keeps_one_of else "anyOf"
+        return {keyword: branches}
+
+    def _variant(self, schema: Schema, name: str, context: str) -> Any:
+        if not (self.options.named_variants and isinstance(schema, ObjectSchema)):
+            return self.write(schema, context)
+        # Object variants become definitions of their own: readable classes in signatures and errors.
+        defined = unique(context + class_name(name, "Variant"), self.taken)
+        self.definitions[defined] = self.write(schema, defined)
+        return {"$ref": COMPONENTS + pointer_token(defined)}
+
+    def _compact(self, schema: UnionSchema, context: str) -> dict[str, Any] | None:
+        """Shared properties plus branches that only list ``required``, when that is exact.
+
+        The model generator turns this form into one model that checks the
+        branches' required groups (exactly one for oneOf, at least one for anyOf).
+        """
+        objects = [v.schema for v in schema.variants if isinstance(v.schema, ObjectSchema)]
+        if len(objects) != len(schema.variants) or len(objects) < 2:
+            return None
+        shared = _shape(objects[0])
+        if any(_shape(o) != shared for o in objects[1:]):
+            return None
+        out = self._object(shared, context)
+        out[schema.combinator.value] = [{"required": list(o.required)} for o in objects]
+        return out
+
+
+def _shape(schema: ObjectSchema) -> ObjectSchema:
+    """The object's properties and extra keys, all optional and nothing else: what compact branches share."""
+    return ObjectSchema(
+        properties=tuple(Property(name=p.name, schema=p.schema, required=False) for p in schema.properties),
+        additional_properties=schema.additional_properties,
+    )
+
+
+def _put(out: dict[str, Any], **values: Any) -> None:
+    """Adds the keywords whose value is set."""
+    for key, value in values.items():
+        if value is not None:
+            out[key] = value
