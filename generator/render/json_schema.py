@@ -41,6 +41,7 @@ from generator.ir.model import (
     UnionSchema,
 )
 from generator.ir.validate import FORMAT_SYNTAX
+from generator.load import pointer as jp
 from generator.render.naming import class_name, unique
 
 # The IR validator's format syntax as patterns for re.search. Calendar validity
@@ -95,11 +96,6 @@ class WriterOptions:
     def for_models(cls, mode: Mode, ref_names: Mapping[str, str]) -> WriterOptions:
         """Options for one side's model input, with the class name of each named schema."""
         return cls(mode, ref_names=ref_names, named_variants=True)
-
-
-def pointer_token(name: str) -> str:
-    """``name`` as one JSON pointer token (``~`` and ``/`` escaped)."""
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass
@@ -182,7 +178,7 @@ class JsonSchemaWriter:
     def _ref(self, schema: RefSchema, context: str) -> dict[str, Any]:
         names = self.options.ref_names
         target = schema.name if names is None else names[schema.name]
-        return {"$ref": COMPONENTS + pointer_token(target)}
+        return {"$ref": COMPONENTS + jp.escape(target)}
 
     def _any(self, schema: AnySchema, context: str) -> dict[str, Any]:
         return {}
@@ -289,7 +285,7 @@ class JsonSchemaWriter:
         # Object variants become definitions of their own: readable classes in signatures and errors.
         defined = unique(context + class_name(name, "Variant"), self.taken)
         self.definitions[defined] = self.write(schema, defined)
-        return {"$ref": COMPONENTS + pointer_token(defined)}
+        return {"$ref": COMPONENTS + jp.escape(defined)}
 
     def _compact(self, schema: UnionSchema, context: str) -> dict[str, Any] | None:
         """Shared properties plus branches that only list ``required``, when that is exact.
