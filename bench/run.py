@@ -1,13 +1,19 @@
 """Benchmark: generation time and peak memory, side by side, medians of several runs.
 
-    .venv/bin/python bench/run.py [--runs 5] [--skip-compare]
+    .venv/bin/python bench/run.py [--runs 5] [--skip-compare] [--skip-scale] [--against REV]
 
 (a) full generation of all five vendors (clients, servers, unified layer);
 (b) a no-op regeneration, next to the start-up of ``python -m generator --version``;
 (c) openapi-python-client and fastapi-code-generator on the same five specs
     (installed into bench/.venv-compare on first use);
 (d) scale: synthetic specs of 10, 100 and 1000 operations and the full vendor
-    specs in ../shared/corpus, for this generator and openapi-python-client.
+    specs in ../shared/corpus, for this generator and openapi-python-client;
+(e) with ``--against REV``: (a) for the generator as it was at git revision REV,
+    timed in turns with (a), to show a change did not make generation slower.
+
+Besides wall time, each row has the CPU time (user + system) of the command and
+everything it started: on a shared machine that figure moves far less than the
+wall clock, so it is the one to compare two revisions by.
 
 Writes bench/RESULTS.md. Not a test: timings on a shared machine vary.
 """
@@ -39,7 +45,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "code": code}))
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = used.ru_utime + used.ru_stime
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "kib": used.ru_maxrss, "code": code}))
 """
 
 
@@ -57,19 +65,25 @@ def measure_interleaved(jobs: list[Job], runs: int) -> list[dict[str, float]]:
     Commands compared with each other are timed in turns so that a slow patch of
     a shared machine falls on all of them alike.
     """
-    samples: list[tuple[list[float], list[float], list[int]]] = [([], [], []) for _ in jobs]
+    samples: list[tuple[list[float], list[float], list[float], list[int]]] = [([], [], [], []) for _ in jobs]
     for _ in range(runs):
-        for (command, cwd, prepare), (seconds, kib, codes) in zip(jobs, samples, strict=True):
+        for (command, cwd, prepare), (seconds, cpu, kib, codes) in zip(jobs, samples, strict=True):
             if callable(prepare):
                 prepare()
             result = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
             data = json.loads(result.stdout)
             seconds.append(data["seconds"])
+            cpu.append(data["cpu"])
             kib.append(data["kib"])
             codes.append(data["code"])
     return [
-        {"seconds": statistics.median(s), "mib": statistics.median(k) / 1024, "failures": sum(c != 0 for c in codes)}
-        for s, k, codes in samples
+        {
+            "seconds": statistics.median(s),
+            "cpu": statistics.median(c),
+            "mib": statistics.median(k) / 1024,
+            "failures": sum(code != 0 for code in codes),
+        }
+        for s, c, k, codes in samples
     ]
 
 
@@ -136,6 +150,20 @@ def ensure_compare() -> Path | None:
     return python
 
 
+def revision_tree(revision: str, scratch: Path) -> Path:
+    """A checkout of the generator at ``revision`` (its own templates and code), byte-compiled like ours."""
+    tree = scratch / "revision"
+    subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), revision], cwd=ROOT, check=True)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(tree / "generator")], check=True, stdout=subprocess.DEVNULL)
+    return tree
+
+
+def revision_name(revision: str) -> str:
+    """The commit ``revision`` names, short, with its subject."""
+    shown = ["git", "log", "-1", "--format=%h %s", revision]
+    return subprocess.run(shown, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def template_cache_files() -> list[Path]:
     """The compiled templates this generator keeps in Jinja's per-user temporary directory."""
     directory = Path(tempfile.gettempdir()) / f"_jinja2-cache-{os.getuid()}"
@@ -171,6 +199,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-compare", action="store_true")
     parser.add_argument("--skip-scale", action="store_true", help="leave out (d)")
+    parser.add_argument("--against", metavar="REV", help="(e): also time (a) for the generator at this git revision")
     args = parser.parse_args()
     # As an installed package would be: PYTHONDONTWRITEBYTECODE (set on some machines) would
     # otherwise make every run compile the generator from source, the other tools being precompiled.
@@ -197,6 +226,11 @@ def main() -> None:
             ("(a) full generation, 5 vendors", "this generator", (generate, env_cwd, wipe)),
             ("(a) full generation, no compiled templates cached", "this generator", (generate, env_cwd, wipe_all)),
         ]
+        if args.against is not None:
+            tree = revision_tree(args.against, scratch)
+            earlier = ["env", f"PYTHONPATH={tree}", *generate, "--full"]
+            jobs.append((f"(e) full generation, 5 vendors, at {args.against}", "this generator", (earlier, tree, wipe)))
+            notes.append(f"(e) runs the generator at {args.against} ({revision_name(args.against)}) on the same specs.")
         failures = scratch / "compare-failures.txt"
         if compare is not None:
             script, failures = compare_script(scratch, compare.parent)
@@ -230,6 +264,8 @@ def main() -> None:
 
         if not args.skip_scale:
             rows.extend(scale_rows(scratch, args.runs, env_cwd, compare))
+        if args.against is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(scratch / "revision")], cwd=ROOT, check=False)
     write_results(rows, args.runs, notes)
 
 
@@ -281,6 +317,14 @@ def targets(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
         lines.append(
             f"- (a) at most one fifth of (c): {full / other:.2f}x, no templates cached {cold / other:.2f}x: {verdict}."
         )
+    against = next((r for case, _, r in rows if case.startswith("(e) ")), None)
+    now = next((r for case, tool, r in rows if case == "(a) full generation, 5 vendors" and tool == ours), None)
+    if against is not None and now is not None:
+        verdict = "met" if now["cpu"] <= against["cpu"] * 1.05 else "NOT met"
+        lines.append(
+            f"- (e) no slower than the earlier revision: CPU {now['cpu']:.2f} s against {against['cpu']:.2f} s, "
+            f"wall {now['seconds']:.2f} s against {against['seconds']:.2f} s: {verdict} (within 5 % of its CPU time)."
+        )
     noop = seconds.get(("(b) no-op regeneration", ours))
     start = seconds.get(("(b) start-up: --version", ours))
     if noop is not None and start is not None:
@@ -312,11 +356,14 @@ def write_results(rows: list[tuple[str, str, dict[str, float]]], runs: int, note
         "memory is the largest resident set of any one process of the command. A non-zero 'failed' means that",
         "many runs exited non-zero. The machine is shared: expect runs of the same command to differ by 10-20 %.",
         "",
-        "| case | tool | seconds | peak MiB | failed |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| case | tool | seconds | CPU seconds | peak MiB | failed |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for case, tool, result in rows:
-        lines.append(f"| {case} | {tool} | {result['seconds']:.2f} | {result['mib']:.0f} | {result['failures']} |")
+        lines.append(
+            f"| {case} | {tool} | {result['seconds']:.2f} | {result['cpu']:.2f} | {result['mib']:.0f} "
+            f"| {result['failures']} |"
+        )
     verdicts = targets(rows)
     if verdicts:
         lines += ["", "## Targets", "", *verdicts]
