@@ -48,6 +48,11 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "targets": _targets_schema(VENDOR_TARGETS),
                     "lenient": {"type": "boolean"},
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
+                    "credential_env": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                        "minItems": 1,
+                    },
                     "include": {
                         "type": "object",
                         "additionalProperties": False,
@@ -76,6 +81,15 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                                     "cancelled_list": {"type": "string"},
                                     "failed_list": {"type": "string"},
                                     "run_property": {"type": "string"},
+                                },
+                            },
+                            "conflicts": {
+                                "type": "array",
+                                "items": {
+                                    "type": "array",
+                                    "items": {"enum": [r.value for r in CancelRole]},
+                                    "minItems": 2,
+                                    "maxItems": 2,
                                 },
                             },
                             "inputs": {
@@ -129,6 +143,8 @@ class VendorConfig:
     lenient: bool
     cancel: CancelDeclaration | None
     api_key_header: str | None = None
+    # Environment variables the vendor's own SDK reads its credential from, in order.
+    credential_env: tuple[str, ...] = ()
     include: OperationFilter | None = None
     targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
 
@@ -217,6 +233,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
                 failed_list=outcome.get("failed_list"),
                 run_property=outcome.get("run_property"),
             ),
+            conflicts=tuple((CancelRole(a), CancelRole(b)) for a, b in raw["cancel"].get("conflicts", ())),
         )
     return VendorConfig(
         name=name,
@@ -226,6 +243,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
         lenient=raw.get("lenient", False),
         cancel=cancel,
         api_key_header=raw.get("api_key_header"),
+        credential_env=tuple(raw.get("credential_env", ())),
         targets=tuple(t for t in VENDOR_TARGETS if t in raw.get("targets", targets)),
         include=None
         if "include" not in raw

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from generator import __version__, manifest
 from generator import targets as registry
@@ -21,6 +21,10 @@ from generator.config import Config
 from generator.load.problem import Diagnostics, Location, Problem
 from generator.pipeline import Built, Target, build, config_or_none, resolve_targets, rule_mode
 from generator.render.formatting import Draft
+
+if TYPE_CHECKING:
+    from generator.ir.model import Api
+    from generator.render.subject import Subject
 
 
 class Listener(Protocol):
@@ -143,7 +147,6 @@ def _render(
     """Every file for ``targets``, formatted, and the spec files read; None when any input is bad."""
     from generator.render.environment import compile_templates
     from generator.render.formatting import finish
-    from generator.render.subject import Subject
     from generator.rule_checks import RuleCheck, RuleChecks
 
     drafts: list[Draft] = []
@@ -160,14 +163,14 @@ def _render(
             built = build(target, lenient, rendered.read, check_rules=False)
             loaded = time.perf_counter() - began
             wanted = target.vendor.targets if target.vendor else registry.PER_API
-            produced = _target_drafts(built, wanted, functools.partial(checks.problems, index))
+            produced = _target_drafts(target, built, wanted, functools.partial(checks.problems, index))
             built.add_rule_problems(checks.problems(index))
             problems.extend(built.diagnostics.problems)
             heard.problems(built.diagnostics.problems)
             if built.api is None:
                 failed = True
                 continue
-            subjects.append(Subject(built.api, built.cancel))
+            subjects.append(_subject(target, built.api, built))
             heard.progress(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
             for label, target_drafts, seconds in produced:
                 drafts.extend(target_drafts)
@@ -193,19 +196,25 @@ def _progress(name: str, width: int, label: str, drafts: Sequence[Draft], second
     return f"{name:<{width}}  {label:<7} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
 
 
-def _target_drafts(
-    built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
-) -> list[tuple[str, list[Draft], float]]:
-    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took."""
+def _subject(target: Target, api: Api, built: Built) -> Subject:
+    """What the renderers of ``target`` receive: its API, cancel binding and client settings."""
     from generator.render.subject import Subject
 
+    return Subject(api, built.cancel, target.vendor.credential_env if target.vendor else ())
+
+
+def _target_drafts(
+    target: Target, built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
+) -> list[tuple[str, list[Draft], float]]:
+    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took."""
     if built.api is None:
         return []
+    subject = _subject(target, built.api, built)
     produced = []
     try:
         for label in wanted:
             began = time.perf_counter()
-            target_drafts = registry.per_api(label)(Subject(built.api, built.cancel))
+            target_drafts = registry.per_api(label)(subject)
             produced.append((label, target_drafts, time.perf_counter() - began))
         return produced
     except Exception:

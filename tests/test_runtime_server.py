@@ -107,11 +107,14 @@ def seeded() -> _store.RunStore:
     return store
 
 
-def test_cancelling_by_id_decides_every_run_before_changing_any() -> None:
+def test_a_call_fails_with_the_refusal_status_only_when_nothing_it_names_can_be_cancelled() -> None:
     store = seeded()
     with pytest.raises(Problem) as caught:
-        _store.cancel(store, SEMANTICS, ["r1", "r3"], {}, {}, None)
-    assert caught.value.status == 409 and store.status("r1") == "running"  # the call failed as a whole
+        _store.cancel(store, SEMANTICS, ["r3"], {}, {}, None)
+    assert caught.value.status == 409 and store.status("r3") == "done"
+    partly = _store.cancel(store, SEMANTICS, ["r3", "r2"], {}, {}, None)
+    assert partly.cancelled == ["r2"] and store.status("r3") == "done"  # what can be cancelled is
+    store = seeded()
     outcome = _store.cancel(store, SEMANTICS, ["r1", "nope"], {}, {}, None)
     assert (outcome.cancelled, outcome.failed, store.status("r1")) == (["r1"], ["nope"], "cancelled")
     out_of_scope = _store.cancel(store, SEMANTICS, ["r2"], {"workflow": "w1"}, {}, None)
@@ -120,7 +123,10 @@ def test_cancelling_by_id_decides_every_run_before_changing_any() -> None:
 
 def test_cancelling_by_status_scope_and_filters_acts_on_cancellable_runs_only() -> None:
     store = seeded()
-    assert _store.cancel(store, SEMANTICS, None, {}, {}, "done").cancelled == []
+    assert _store.cancel(store, SEMANTICS, None, {}, {}, "done").cancelled == []  # unknown runs are 'failed'
+    strict = _store.Semantics(frozenset({"running"}), "cancelled", unknown=404, finished=404)
+    with pytest.raises(Problem, match="no runs found"):
+        _store.cancel(seeded(), strict, None, {}, {}, "done")
     assert _store.cancel(store, SEMANTICS, None, {"workflow": "w2"}, {}, None).cancelled == ["r2"]
     assert _store.cancel(store, SEMANTICS, None, {}, {}, "all").cancelled == ["r1"]
 

@@ -66,9 +66,23 @@ PER_RUN = Binding(
     inputs=(Input("run_id", "parameter", "run"), Input("scope", "parameter", "group")),
     body_model=None,
     api_error=ApiError,
+    confirms="lists",
     cancelled_list="done",
     failed_list="missed",
-    scope_required_per_run=True,
+    scope_required_with_ids=True,
+)
+# A batch endpoint that refuses a run alone when it cannot cancel it: runs go one per call.
+CONFIRMING = Binding(
+    capabilities=caps(filters=(), actions=(), statuses=("running", "all")),
+    method="cancel",
+    inputs=(Input("run_ids", "body", "ids"), Input("scope", "body", "group"), Input("status", "body", "owner")),
+    body_model=Batch,
+    api_error=ApiError,
+    confirms="status",
+    nothing_status=404,
+    conflicts=(("status", "scope"), ("status", "run_ids")),
+    scope_required_with_ids=True,
+    credential="api_key",
 )
 
 
@@ -106,6 +120,8 @@ def test_what_the_vendor_cannot_express_is_refused_before_sending() -> None:
         (PER_RUN, CancelRequest(run_ids=["a"])),
         (PER_RUN, CancelRequest(status="paused")),
         (PER_RUN, CancelRequest(run_ids=["a"], status="running", scope="g")),
+        (CONFIRMING, CancelRequest(status="running", scope="g")),
+        (CONFIRMING, CancelRequest(run_ids=["a"])),
     ]
     for binding, request in refused:
         with pytest.raises(UnsupportedCancel) as caught:
@@ -113,13 +129,17 @@ def test_what_the_vendor_cannot_express_is_refused_before_sending() -> None:
         assert str(caught.value).startswith("acme cannot ")
     with pytest.raises(UnsupportedCancel, match="cannot cancel a run without its group"):
         check(PER_RUN, CancelRequest(run_ids=["a"]))
+    with pytest.raises(UnsupportedCancel, match="cannot combine a status with a group"):
+        check(CONFIRMING, CancelRequest(status="running", scope="g"))
     check(BATCH, CancelRequest(run_ids=["a"], scope="g", action="soft"))
+    check(CONFIRMING, CancelRequest(run_ids=["a"], scope="g"))
 
 
 def test_ids_are_deduplicated_then_batched_or_sent_one_per_call() -> None:
     request = CancelRequest(run_ids=["a", "b", "a", "c"], scope="g")
     assert chunks(BATCH, request) == [["a", "b"], ["c"]]
     assert chunks(PER_RUN, request) == [["a"], ["b"], ["c"]]
+    assert chunks(CONFIRMING, request) == [["a"], ["b"], ["c"]]  # only a call about one run tells
     assert chunks(BATCH, CancelRequest(filters={"owner": "x"})) == [[]]
 
 
@@ -133,15 +153,34 @@ def test_roles_become_keyword_arguments_and_body_properties_and_the_body_is_chec
         arguments(strict, CancelRequest(filters={"bogus": 1}), [])
 
 
-def test_a_refused_batch_is_retried_run_by_run_to_tell_which_run_failed() -> None:
+def test_a_refused_batch_is_retried_run_by_run_and_an_empty_answer_only_accepts() -> None:
     client = Client(unknown=frozenset({"b"}))
     with Canceller(BATCH, client, concurrency=2) as canceller:
         result = canceller.cancel(CancelRequest(run_ids=["a", "b", "c"]))
-    assert sorted(result.cancelled) == ["a", "c"]
+    assert result.cancelled == [] and sorted(result.accepted) == ["a", "c"]
     assert result.failed == {"b": "404: no such run"}
     sent = sorted(tuple(call["body"].ids) for call in client.calls)
     assert sent == [("a",), ("a", "b"), ("b",), ("c",)]
     assert client.closed
+
+
+def test_where_a_call_s_status_tells_runs_go_alone_and_only_successes_count_as_cancelled() -> None:
+    client = Client(unknown=frozenset({"b"}))
+    result = Canceller(CONFIRMING, client).cancel(CancelRequest(run_ids=["a", "b", "c"], scope="g"))
+    assert sorted(result.cancelled) == ["a", "c"] and result.accepted == []
+    assert result.failed == {"b": "404: no such run"}
+    assert sorted(tuple(call["body"].ids) for call in client.calls) == [("a",), ("b",), ("c",)]
+
+
+def test_a_status_cancel_that_finds_nothing_is_an_empty_result() -> None:
+    class Nothing(Client):
+        def cancel(self, **given: Any) -> None:
+            raise ApiError(404, Detail(detail="No runs found to cancel"))
+
+    result = Canceller(CONFIRMING, Nothing()).cancel(CancelRequest(status="running"))
+    assert (result.cancelled, result.accepted, result.failed) == ([], [], {})
+    with pytest.raises(ApiError):  # a 404 on a batch without that meaning still surfaces
+        Canceller(BATCH, Nothing()).cancel(CancelRequest(filters={"owner": "x"}))
 
 
 def test_answers_with_lists_are_read_and_other_errors_propagate() -> None:
@@ -173,4 +212,4 @@ def test_the_async_canceller_does_the_same_and_closes_with_aclose() -> None:
         return result, client.closed
 
     result, closed = asyncio.run(run())
-    assert sorted(result.cancelled) == ["a", "c"] and result.failed == {"b": "404: no such run"} and closed
+    assert sorted(result.accepted) == ["a", "c"] and result.failed == {"b": "404: no such run"} and closed

@@ -34,7 +34,12 @@ def bind_cancel(api: Api, declaration: CancelDeclaration, diagnostics: Diagnosti
         )
     if declaration.outcome is not None:
         _check_outcome(api, operation, declaration, diagnostics)
-    return CancelBinding(operation_id=operation.operation_id, inputs=tuple(inputs), outcome=declaration.outcome)
+    return CancelBinding(
+        operation_id=operation.operation_id,
+        inputs=tuple(inputs),
+        outcome=declaration.outcome,
+        conflicts=declaration.conflicts,
+    )
 
 
 def find_operation(api: Api, key: str) -> Operation | None:

@@ -67,6 +67,7 @@ class CancelBinding:
     operation_id: str
     inputs: tuple[CancelInput, ...]
     outcome: CancelOutcome | None = None
+    conflicts: tuple[tuple[CancelRole, CancelRole], ...] = ()
 
     def of_role(self, role: CancelRole) -> tuple[CancelInput, ...]:
         """The inputs playing ``role``."""
@@ -92,3 +93,5 @@ class CancelDeclaration:
     inputs: tuple[DeclaredInput, ...]
     declared_at: Location
     outcome: CancelOutcome | None = None
+    # Pairs of roles the vendor refuses together although its spec lets them through.
+    conflicts: tuple[tuple[CancelRole, CancelRole], ...] = ()

@@ -7,7 +7,7 @@ runtime in ``generator/runtime/client``, copied in unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator import __version__
@@ -35,6 +35,7 @@ class Credential:
     header: str
     prefix: str  # "Bearer " for bearer tokens
     help: str
+    env: tuple[str, ...] = ()  # read from the first of these that is set, when the argument is not passed
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,14 @@ def client_package(api: Api) -> str:
     return f"{package_name(api.name)}_client"
 
 
-def client_context(api: Api, models: ModelPackage | None = None) -> ClientContext:
-    """What the client package is made of: method names, argument names, models (for other targets too)."""
+def client_context(api: Api, models: ModelPackage | None = None, credential_env: tuple[str, ...] = ()) -> ClientContext:
+    """What the client package is made of: method names, argument names, models (for other targets too).
+
+    ``credential_env`` names the environment variables the first credential is read from when not passed.
+    """
     package = client_package(api)
     models = models or model_package(api, package)
-    return _context(api, package, models.plan, models.exports)
+    return _context(api, package, models.plan, models.exports, credential_env)
 
 
 def drafts(subject: Subject) -> list[Draft]:
@@ -180,7 +184,7 @@ def drafts(subject: Subject) -> list[Draft]:
     api = subject.api
     package = client_package(api)
     models = model_package(api, package)
-    context = client_context(api, models)
+    context = client_context(api, models, subject.credential_env)
     files: dict[str, str] = {
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
@@ -195,8 +199,14 @@ def drafts(subject: Subject) -> list[Draft]:
     return [Draft(f"clients/{package_name(api.name)}", files, (package,))]
 
 
-def _context(api: Api, package: str, plan: ModelPlan, exports: Exports) -> ClientContext:
+def _context(
+    api: Api, package: str, plan: ModelPlan, exports: Exports, credential_env: tuple[str, ...]
+) -> ClientContext:
     auth = _auth(api)
+    if auth and credential_env:
+        first = auth[0]
+        help_text = f"{first.help}; default: the environment variable {' or '.join(credential_env)}"
+        auth = (replace(first, env=credential_env, help=help_text), *auth[1:])
     auth_params = {(ParameterLocation.HEADER, a.header.lower()) for a in auth}
     method_names: set[str] = set(_RESERVED)
     return ClientContext(

@@ -10,7 +10,12 @@ from generator.ir.model import Api
 
 @dataclass(frozen=True)
 class Subject:
-    """One API to render. ``cancel`` is None for an API without a configured cancel operation."""
+    """One API to render. ``cancel`` is None for an API without a configured cancel operation.
+
+    ``credential_env`` names the environment variables a client reads its
+    credential from when none is passed, as the vendor's own SDK does.
+    """
 
     api: Api
     cancel: CancelBinding | None = None
+    credential_env: tuple[str, ...] = ()

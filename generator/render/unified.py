@@ -13,7 +13,7 @@ from typing import Literal
 
 from generator import __version__
 from generator.cancel.model import CancelBinding, CancelInput, CancelRole, InputLocation
-from generator.ir.model import Api, ArraySchema, ParameterLocation, Schema
+from generator.ir.model import Api, ArraySchema, ObjectSchema, ParameterLocation, RefSchema, Schema, UnionSchema
 from generator.ir.schema_ops import property_schemas
 from generator.render.environment import render_template
 from generator.render.formatting import Draft
@@ -60,9 +60,29 @@ class VendorBinding:
     method: str
     inputs: tuple[RoleInput, ...]
     body_model: str | None
+    confirms: Literal["lists", "status", "none"]
     cancelled_list: str | None
     failed_list: str | None
-    scope_required_per_run: bool
+    nothing_status: int | None
+    conflicts: tuple[tuple[str, str], ...]
+    scope_required_with_ids: bool
+    credential: str | None
+
+    @property
+    def refusals(self) -> tuple[str, ...]:
+        """Combinations refused before anything is sent, beyond what the capabilities rule out, for people."""
+        words = {"run_ids": "run ids", "scope": f"a {self.caps.scope}", "filter": "filters", "action": "an action"}
+        found = [f"run ids without a {self.caps.scope}"] if self.scope_required_with_ids else []
+        return (*found, *(f"{words.get(a, f'a {a}')} with {words.get(b, f'a {b}')}" for a, b in self.conflicts))
+
+    @property
+    def meaning(self) -> tuple[str, str]:
+        """What ``cancelled`` and ``accepted`` mean for this vendor, for people."""
+        if self.confirms == "lists":
+            return "the runs the answer lists as cancelled", "never used: the answer says what happened to each run"
+        if self.confirms == "status":
+            return "each run whose own call succeeded (runs are sent one per call)", "never used"
+        return "never used: the answer does not say", "every run sent in a call that succeeded (unknown runs too)"
 
 
 @dataclass(frozen=True)
@@ -75,7 +95,7 @@ class UnifiedContext:
 
 def drafts(subjects: Sequence[Subject]) -> list[Draft]:
     """The ``runcancel`` package over the subjects with a cancel binding, and the README; empty when none has one."""
-    vendors = tuple(_vendor(s.api, s.cancel) for s in subjects if s.cancel is not None)
+    vendors = tuple(_vendor(s, s.cancel) for s in subjects if s.cancel is not None)
     if not vendors:
         return []  # nothing to unify
     context = UnifiedContext(version=__version__, vendors=vendors)
@@ -93,12 +113,15 @@ def drafts(subjects: Sequence[Subject]) -> list[Draft]:
     return [Draft(f"clients/{PACKAGE}", files, (PACKAGE,)), Draft("", readme)]
 
 
-def _vendor(api: Api, binding: CancelBinding) -> VendorBinding:
+def _vendor(subject: Subject, binding: CancelBinding) -> VendorBinding:
+    api = subject.api
     slug = package_name(api.name)
-    method = client_context(api).operation(binding.operation_id)
+    client = client_context(api, credential_env=subject.credential_env)
+    method = client.operation(binding.operation_id)
     operation = api.operation(binding.operation_id)
     assert operation is not None  # the binding was checked against the spec
     body_properties = property_schemas(api, operation.body.schema) if operation.body is not None else {}
+    body_variants = _forms(api, operation.body.schema) if operation.body is not None else []
 
     def schema_of(item: CancelInput) -> Schema | None:
         if item.location is InputLocation.BODY:
@@ -140,10 +163,59 @@ def _vendor(api: Api, binding: CancelBinding) -> VendorBinding:
         method=method.method_name,
         inputs=_inputs(binding, method),
         body_model=method.body.model if method.body else None,
+        confirms=_confirms(binding),
         cancelled_list=outcome.cancelled_list if outcome else None,
         failed_list=outcome.failed_list if outcome else None,
-        scope_required_per_run=per_run and any(i.location is InputLocation.PATH for i in scope),
+        nothing_status=outcome.unknown if outcome and isinstance(outcome.unknown, int) else None,
+        conflicts=tuple((_request_role(a), _request_role(b)) for a, b in binding.conflicts),
+        scope_required_with_ids=_scope_required_with_ids(api, binding, body_variants),
+        credential=client.auth[0].arg if client.auth else None,
     )
+
+
+def _confirms(binding: CancelBinding) -> Literal["lists", "status", "none"]:
+    """How the vendor's answers tell which runs were cancelled, read from the declared outcome.
+
+    Lists in the answer say it outright. Where the vendor fails a call about a
+    run it cannot cancel (an HTTP status for unknown and finished runs), a
+    successful call about one run says that run was cancelled. Otherwise the
+    answer says nothing.
+    """
+    outcome = binding.outcome
+    if outcome is None:
+        return "none"
+    if outcome.cancelled_list is not None:
+        return "lists"
+    if isinstance(outcome.unknown, int) and isinstance(outcome.finished, int):
+        return "status"
+    return "none"
+
+
+def _forms(api: Api, schema: Schema) -> list[Schema]:
+    """The forms a body can take: each variant of a union (through references), or the one schema."""
+    if isinstance(schema, RefSchema):
+        return _forms(api, api.schema(schema.name))
+    if isinstance(schema, UnionSchema):
+        return [form for variant in schema.variants for form in _forms(api, variant.schema)]
+    return [schema]
+
+
+def _request_role(role: CancelRole) -> str:
+    # A request names its runs by one list, whether the vendor takes one run or many.
+    return "run_ids" if role is CancelRole.RUN_ID else role.value
+
+
+def _scope_required_with_ids(api: Api, binding: CancelBinding, variants: Sequence[Schema]) -> bool:
+    """Whether runs can be named only together with their scope: a path scope, or every body form with ids has one."""
+    scope = binding.of_role(CancelRole.SCOPE)
+    if not scope or not (binding.of_role(CancelRole.RUN_ID) or binding.of_role(CancelRole.RUN_IDS)):
+        return False
+    if any(i.location is InputLocation.PATH for i in scope):
+        return True
+    ids = {i.name for i in binding.of_role(CancelRole.RUN_IDS) if i.location is InputLocation.BODY}
+    names = {i.name for i in scope if i.location is InputLocation.BODY}
+    with_ids = [v for v in variants if isinstance(v, ObjectSchema) and ids & set(v.required)]
+    return bool(with_ids) and all(names & set(v.required) for v in with_ids)
 
 
 def _inputs(binding: CancelBinding, method: ClientOperation) -> tuple[RoleInput, ...]:

@@ -103,19 +103,30 @@ def cancel(
     filters: Mapping[str, Any],
     status: str | None,
 ) -> Outcome:
-    """Cancel the runs ``ids`` names (within ``scope``), or every cancellable run matching the rest."""
+    """Cancel the runs ``ids`` names (within ``scope``), or every cancellable run matching the rest.
+
+    Where the vendor answers unknown or finished runs with an error status, a
+    call fails with it only when nothing it names could be cancelled; the runs
+    that could are cancelled and the rest left alone. A cancel by status or
+    filter that finds nothing fails with the status for unknown runs.
+    """
     outcome = Outcome()
     if ids is not None:
-        # Decide every run first: a call that fails as a whole changes nothing.
+        # Decide every run first: a call that fails changes nothing.
         chosen: list[dict[str, Any]] = []
+        refusal: Problem | None = None
         for run_id in ids:
             run = store.get(run_id)
             if run is None or any(run.get(k) != v for k, v in scope.items()):
-                _settle(outcome, run_id, semantics.unknown, f"run {run_id!r} not found")
+                refused = _settle(outcome, run_id, semantics.unknown, f"run {run_id!r} not found")
             elif run["status"] not in semantics.cancellable:
-                _settle(outcome, run_id, semantics.finished, f"run {run_id!r} is {run['status']}")
+                refused = _settle(outcome, run_id, semantics.finished, f"run {run_id!r} is {run['status']}")
             else:
                 chosen.append(run)
+                continue
+            refusal = refusal or refused
+        if refusal is not None and not chosen:
+            raise refusal
         for run in chosen:
             _cancel_run(outcome, run, semantics)
         return outcome
@@ -123,6 +134,8 @@ def cancel(
     for run in store.all():
         if run["status"] in wanted and all(run.get(k) == v for k, v in {**scope, **filters}.items()):
             _cancel_run(outcome, run, semantics)
+    if not outcome.cancelled and isinstance(semantics.unknown, int):
+        raise Problem(semantics.unknown, "no runs found to cancel")
     return outcome
 
 
@@ -132,11 +145,13 @@ def _cancel_run(outcome: Outcome, run: dict[str, Any], semantics: Semantics) -> 
     outcome.runs.append(run)
 
 
-def _settle(outcome: Outcome, run_id: str, rule: Rule, message: str) -> None:
+def _settle(outcome: Outcome, run_id: str, rule: Rule, message: str) -> Problem | None:
+    """Apply ``rule`` to a run that cannot be cancelled; the error to answer with, where the rule is a status."""
     if isinstance(rule, int):
-        raise Problem(rule, message)
+        return Problem(rule, message)
     if rule == "failed":
         outcome.failed.append(run_id)
+    return None
 
 
 class CancelHandler:

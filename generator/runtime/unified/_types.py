@@ -29,13 +29,18 @@ class CancelRequest:
 
 @dataclass
 class CancelResult:
-    """What happened: runs cancelled, runs that were not (with the reason), and the vendor's raw answers.
+    """What happened, as far as the vendor's answers tell.
 
-    ``cancelled`` lists the runs the vendor reported, or accepted without
-    detail (a 204 or an empty answer): for those, accepted is all one can know.
+    ``cancelled``: runs the vendor confirmed cancelled (its answer lists them, or
+    a call about that run alone succeeded where the vendor refuses runs it cannot
+    cancel). ``accepted``: runs the vendor took without saying what it did (an
+    empty answer that it gives for unknown runs too). ``failed``: runs it
+    refused, with its reason. ``responses``: the raw answers. A cancel by status
+    or filter lists runs only where the vendor's answer names them.
     """
 
     cancelled: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     responses: list[Any] = field(default_factory=list)
 

@@ -36,7 +36,7 @@ class Client(_core.BaseClient):
 
     Args:
         base_url: where the API is.
-        api_key: API key (x-api-key)
+        api_key: API key (x-api-key); default: the environment variable LANGGRAPH_API_KEY or LANGSMITH_API_KEY or LANGCHAIN_API_KEY
         timeout: seconds, or an ``httpx.Timeout``, for each request.
         retry: retry policy for 429 and 503 answers (default: no retries).
         headers: extra headers sent with every request.
@@ -56,7 +56,11 @@ class Client(_core.BaseClient):
     ) -> None:
         super().__init__(
             base_url=base_url,
-            auth_headers=_auth_headers(api_key),
+            auth_headers=_auth_headers(
+                api_key
+                if api_key is not None
+                else _core.from_env(("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"))
+            ),
             timeout=timeout,
             retry=retry,
             headers=headers,
@@ -104,7 +108,7 @@ class AsyncClient(_core.AsyncBaseClient):
 
     Args:
         base_url: where the API is.
-        api_key: API key (x-api-key)
+        api_key: API key (x-api-key); default: the environment variable LANGGRAPH_API_KEY or LANGSMITH_API_KEY or LANGCHAIN_API_KEY
         timeout: seconds, or an ``httpx.Timeout``, for each request.
         retry: retry policy for 429 and 503 answers (default: no retries).
         headers: extra headers sent with every request.
@@ -124,7 +128,11 @@ class AsyncClient(_core.AsyncBaseClient):
     ) -> None:
         super().__init__(
             base_url=base_url,
-            auth_headers=_auth_headers(api_key),
+            auth_headers=_auth_headers(
+                api_key
+                if api_key is not None
+                else _core.from_env(("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"))
+            ),
             timeout=timeout,
             retry=retry,
             headers=headers,

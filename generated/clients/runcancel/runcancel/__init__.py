@@ -39,39 +39,55 @@ _BINDINGS: dict[str, Binding] = {
 CAPABILITIES: dict[str, Capabilities] = {name: binding.capabilities for name, binding in _BINDINGS.items()}
 
 
-def for_vendor(vendor: str, *, concurrency: int = 8, **client_options: Any) -> Canceller:
-    """A blocking canceller for ``vendor``; ``client_options`` go to its client (``base_url``, ``token``...).
+def for_vendor(vendor: str, *, credential: str | None = None, concurrency: int = 8, **client_options: Any) -> Canceller:
+    """A blocking canceller for ``vendor``; close it (``close()`` or a ``with`` block) to close its client.
 
-    Close it (``close()`` or a ``with`` block) to close the client.
+    ``credential`` is the vendor's token or API key, whatever its client calls it (without
+    it, the client reads the vendor's environment variable where it has one);
+    ``client_options`` go to the client (``base_url``, ``timeout``, ``transport``...).
     """
+    options = _options(vendor, credential, client_options)
     if vendor == "cargo":
-        return Canceller(_BINDINGS[vendor], cargo_client.Client(**client_options), concurrency=concurrency)
+        return Canceller(_BINDINGS[vendor], cargo_client.Client(**options), concurrency=concurrency)
     if vendor == "skyvern":
-        return Canceller(_BINDINGS[vendor], skyvern_client.Client(**client_options), concurrency=concurrency)
+        return Canceller(_BINDINGS[vendor], skyvern_client.Client(**options), concurrency=concurrency)
     if vendor == "b3os":
-        return Canceller(_BINDINGS[vendor], b3os_client.Client(**client_options), concurrency=concurrency)
+        return Canceller(_BINDINGS[vendor], b3os_client.Client(**options), concurrency=concurrency)
     if vendor == "langsmith":
-        return Canceller(_BINDINGS[vendor], langsmith_client.Client(**client_options), concurrency=concurrency)
+        return Canceller(_BINDINGS[vendor], langsmith_client.Client(**options), concurrency=concurrency)
     if vendor == "agno":
-        return Canceller(_BINDINGS[vendor], agno_client.Client(**client_options), concurrency=concurrency)
+        return Canceller(_BINDINGS[vendor], agno_client.Client(**options), concurrency=concurrency)
     raise _unknown(vendor)
 
 
-def async_for_vendor(vendor: str, *, concurrency: int = 8, **client_options: Any) -> AsyncCanceller:
-    """An asyncio canceller for ``vendor``; ``client_options`` go to its client. Close it with ``aclose()``."""
+def async_for_vendor(
+    vendor: str, *, credential: str | None = None, concurrency: int = 8, **client_options: Any
+) -> AsyncCanceller:
+    """An asyncio canceller for ``vendor`` (see :func:`for_vendor`); close it with ``aclose()`` or ``async with``."""
+    options = _options(vendor, credential, client_options)
     if vendor == "cargo":
-        return AsyncCanceller(_BINDINGS[vendor], cargo_client.AsyncClient(**client_options), concurrency=concurrency)
+        return AsyncCanceller(_BINDINGS[vendor], cargo_client.AsyncClient(**options), concurrency=concurrency)
     if vendor == "skyvern":
-        return AsyncCanceller(_BINDINGS[vendor], skyvern_client.AsyncClient(**client_options), concurrency=concurrency)
+        return AsyncCanceller(_BINDINGS[vendor], skyvern_client.AsyncClient(**options), concurrency=concurrency)
     if vendor == "b3os":
-        return AsyncCanceller(_BINDINGS[vendor], b3os_client.AsyncClient(**client_options), concurrency=concurrency)
+        return AsyncCanceller(_BINDINGS[vendor], b3os_client.AsyncClient(**options), concurrency=concurrency)
     if vendor == "langsmith":
-        return AsyncCanceller(
-            _BINDINGS[vendor], langsmith_client.AsyncClient(**client_options), concurrency=concurrency
-        )
+        return AsyncCanceller(_BINDINGS[vendor], langsmith_client.AsyncClient(**options), concurrency=concurrency)
     if vendor == "agno":
-        return AsyncCanceller(_BINDINGS[vendor], agno_client.AsyncClient(**client_options), concurrency=concurrency)
+        return AsyncCanceller(_BINDINGS[vendor], agno_client.AsyncClient(**options), concurrency=concurrency)
     raise _unknown(vendor)
+
+
+def _options(vendor: str, credential: str | None, client_options: dict[str, Any]) -> dict[str, Any]:
+    """The client's options, with the one credential passed under the client's own name for it."""
+    if vendor not in _BINDINGS:
+        raise _unknown(vendor)
+    if credential is None:
+        return client_options
+    name = _BINDINGS[vendor].credential
+    if name is None:
+        raise ValueError(f"{vendor} takes no credential")
+    return {**client_options, name: credential}
 
 
 def _unknown(vendor: str) -> ValueError:

@@ -25,7 +25,11 @@ BINDING = Binding(
     inputs=(Input("scope", "parameter", "workflow_id"), Input("run_id", "parameter", "run_id")),
     body_model=None,
     api_error=agno_client.errors.ApiError,
+    confirms="none",
     cancelled_list=None,
     failed_list=None,
-    scope_required_per_run=True,
+    nothing_status=None,
+    conflicts=(),
+    scope_required_with_ids=True,
+    credential="token",
 )

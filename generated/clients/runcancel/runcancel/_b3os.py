@@ -18,7 +18,11 @@ BINDING = Binding(
     inputs=(Input("run_id", "parameter", "id"),),
     body_model=None,
     api_error=b3os_client.errors.ApiError,
+    confirms="status",
     cancelled_list=None,
     failed_list=None,
-    scope_required_per_run=False,
+    nothing_status=404,
+    conflicts=(),
+    scope_required_with_ids=False,
+    credential="token",
 )

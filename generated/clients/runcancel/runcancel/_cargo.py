@@ -38,7 +38,11 @@ BINDING = Binding(
     inputs=(Input("run_ids", "body", "uuids"), Input("scope", "body", "workflowUuid")),
     body_model=cargo_client.models.PostOrchestrationRunsCancelBody,
     api_error=cargo_client.errors.ApiError,
+    confirms="none",
     cancelled_list=None,
     failed_list=None,
-    scope_required_per_run=False,
+    nothing_status=None,
+    conflicts=(),
+    scope_required_with_ids=True,
+    credential="token",
 )

@@ -30,13 +30,25 @@ class Input:
     name: str
 
 
+Role = Literal["run_ids", "scope", "filter", "status", "action"]
+# How a vendor's answers tell which runs were cancelled:
+#   lists   the answer lists cancelled (and failed) run ids
+#   status  a call about one run succeeds only if that run was cancelled (others get an error status),
+#           so runs are sent one per call
+#   none    the answer says nothing (the vendor takes unknown runs too): runs are only "accepted"
+Confirms = Literal["lists", "status", "none"]
+
+
 @dataclass(frozen=True)
 class Binding:
     """What one vendor's cancel can express and how it is called.
 
     ``api_error`` is the vendor client's ``errors.ApiError`` (it carries ``status``
     and ``parsed``); ``cancelled_list``/``failed_list`` name the answer's lists
-    of run ids, where the vendor reports them.
+    of run ids, where the vendor reports them. ``nothing_status`` is the status
+    the vendor answers when a cancel by status or filter finds nothing to
+    cancel. ``conflicts`` are pairs of roles the vendor refuses together.
+    ``credential`` is the client's argument for the vendor's credential.
     """
 
     capabilities: Capabilities
@@ -44,9 +56,13 @@ class Binding:
     inputs: tuple[Input, ...]
     body_model: type[pydantic.BaseModel] | None
     api_error: type[Exception]
+    confirms: Confirms = "none"
     cancelled_list: str | None = None
     failed_list: str | None = None
-    scope_required_per_run: bool = False
+    nothing_status: int | None = None
+    conflicts: tuple[tuple[Role, Role], ...] = ()
+    scope_required_with_ids: bool = False
+    credential: str | None = None
 
     @property
     def vendor(self) -> str:
@@ -62,8 +78,24 @@ class _AsyncCloseable(Protocol):
     async def aclose(self) -> None: ...
 
 
+def _given_roles(request: CancelRequest) -> set[str]:
+    present = {
+        "run_ids": bool(request.run_ids),
+        "scope": request.scope is not None,
+        "filter": bool(request.filters),
+        "status": request.status is not None,
+        "action": request.action is not None,
+    }
+    return {role for role, given in present.items() if given}
+
+
+def _words(role: str, caps: Capabilities) -> str:
+    """A role in the unified vocabulary, as a request names it."""
+    return {"run_ids": "run ids", "scope": f"a {caps.scope or 'scope'}", "filter": "filters"}.get(role, f"a {role}")
+
+
 def check(binding: Binding, request: CancelRequest) -> None:
-    """Refuse what the vendor cannot express, before anything is sent."""
+    """Refuse what the vendor cannot express, or refuses, before anything is sent."""
     caps, vendor = binding.capabilities, binding.vendor
     if request.run_ids and not caps.by_ids:
         raise UnsupportedCancel(vendor, "cancel runs by id")
@@ -87,16 +119,23 @@ def check(binding: Binding, request: CancelRequest) -> None:
         raise UnsupportedCancel(vendor, f"cancel with action {request.action!r}{choice}")
     if not (request.run_ids or request.status or request.filters or request.scope):
         raise UnsupportedCancel(vendor, "cancel without saying which runs")
-    if binding.scope_required_per_run and request.run_ids and request.scope is None:
+    if binding.scope_required_with_ids and request.run_ids and request.scope is None:
         raise UnsupportedCancel(vendor, f"cancel a run without its {caps.scope}")
+    given = _given_roles(request)
+    for first, second in binding.conflicts:
+        if first in given and second in given:
+            raise UnsupportedCancel(vendor, f"combine {_words(first, caps)} with {_words(second, caps)}")
 
 
 def chunks(binding: Binding, request: CancelRequest) -> list[list[str]]:
-    """The run ids of each call: one per run, or batches of at most the vendor's limit."""
+    """The run ids of each call: one per run, or batches of at most the vendor's limit.
+
+    Runs go one per call, too, where only such a call's status tells whether the run was cancelled.
+    """
     ids = list(dict.fromkeys(request.run_ids))
     if not ids:
         return [[]]
-    if binding.capabilities.per_run:
+    if binding.capabilities.per_run or binding.confirms == "status":
         return [[run_id] for run_id in ids]
     size = binding.capabilities.batch_limit or len(ids)
     return [ids[i : i + size] for i in range(0, len(ids), size)]
@@ -131,8 +170,11 @@ def arguments(binding: Binding, request: CancelRequest, ids: list[str]) -> dict[
 def fold(binding: Binding, result: CancelResult, ids: list[str], answer: Any) -> None:
     """Add one answer to the result."""
     result.responses.append(answer)
-    if binding.cancelled_list is None and binding.failed_list is None:
+    if binding.confirms == "status":
         result.cancelled.extend(ids)
+        return
+    if binding.confirms == "none":
+        result.accepted.extend(ids)
         return
     data = answer.model_dump(mode="json", by_alias=True) if isinstance(answer, pydantic.BaseModel) else {}
     if binding.cancelled_list is not None:
@@ -155,6 +197,12 @@ def reason(exc: Exception) -> str:
 
 def _per_run_failure(binding: Binding, exc: Exception) -> bool:
     return isinstance(exc, binding.api_error) and getattr(exc, "status", None) in PER_RUN_FAILURES
+
+
+def _found_nothing(binding: Binding, ids: list[str], exc: Exception) -> bool:
+    """Whether ``exc`` is the vendor saying a cancel by status or filter found nothing to cancel."""
+    status = getattr(exc, "status", None)
+    return not ids and isinstance(exc, binding.api_error) and status is not None and status == binding.nothing_status
 
 
 Attempt = list[tuple[list[str], Any, str | None]]  # (ids, answer, failure) per call that settled
@@ -199,6 +247,8 @@ class Canceller:
         try:
             return [(ids, getattr(self.client, self.binding.method)(**given), None)]
         except Exception as exc:
+            if _found_nothing(self.binding, ids, exc):
+                return []  # an empty result, not an error: there was nothing to cancel
             if not _per_run_failure(self.binding, exc) or not ids:
                 raise  # not about one run, or a cancel by status or filter with no run to pin it on
             if len(ids) == 1:
@@ -251,6 +301,8 @@ class AsyncCanceller:
             async with gate:
                 return [(ids, await getattr(self.client, self.binding.method)(**given), None)]
         except Exception as exc:
+            if _found_nothing(self.binding, ids, exc):
+                return []
             if not _per_run_failure(self.binding, exc) or not ids:
                 raise
             if len(ids) == 1:

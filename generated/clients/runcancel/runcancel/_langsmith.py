@@ -30,7 +30,11 @@ BINDING = Binding(
     ),
     body_model=langsmith_client.models.RunsCancel,
     api_error=langsmith_client.errors.ApiError,
+    confirms="status",
     cancelled_list=None,
     failed_list=None,
-    scope_required_per_run=False,
+    nothing_status=404,
+    conflicts=(("status", "scope"), ("status", "run_ids")),
+    scope_required_with_ids=True,
+    credential="api_key",
 )

@@ -18,7 +18,11 @@ BINDING = Binding(
     inputs=(Input("run_ids", "body", "run_ids"),),
     body_model=skyvern_client.models.BulkCancelRunsRequest,
     api_error=skyvern_client.errors.ApiError,
+    confirms="lists",
     cancelled_list="cancelled",
     failed_list="failed",
-    scope_required_per_run=False,
+    nothing_status=None,
+    conflicts=(),
+    scope_required_with_ids=False,
+    credential="api_key",
 )

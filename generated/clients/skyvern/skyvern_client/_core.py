@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -68,6 +69,18 @@ class Endpoint:
     failures: Mapping[int, Any]  # documented error status -> the vendor's error model, or None
     body_media: str = "application/json"
     body_encoding: str = "json"  # json, form (URL-encoded fields), multipart (parts), raw (as it is)
+
+
+def from_env(names: Sequence[str]) -> str | None:
+    """The first of these environment variables that holds a value, without blanks or quotes around it.
+
+    For a credential not passed explicitly, read the way the vendor's own SDK reads it.
+    """
+    for name in names:
+        value = os.environ.get(name, "").strip().strip('"').strip("'")
+        if value:
+            return value
+    return None
 
 
 def path_of(template: str, values: Mapping[str, Any]) -> str:

@@ -32,7 +32,7 @@ class ReferenceHandler(CancelHandler):
     """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
 
     semantics = Semantics(
-        cancellable=frozenset(["pending", "running"]), cancelled_status="interrupted", unknown=404, finished="ignore"
+        cancellable=frozenset(["pending", "running"]), cancelled_status="interrupted", unknown=404, finished=404
     )
 
     async def cancel_runs_post(
