@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -126,7 +127,7 @@ def ensure_venv(name: str, requirements: Path, *, root: Path | None = None) -> V
 def _run_install(command: Sequence[str], name: str, requirements: Path, what: str) -> None:
     env = _clean_env({})
     try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and pip, no shell
+        done = subprocess.run(
             list(command), capture_output=True, text=True, timeout=INSTALL_TIMEOUT, env=env, check=False
         )
     except subprocess.TimeoutExpired as exc:
@@ -193,7 +194,7 @@ def serve(
     """Start ``command`` in its own process group, wait until ``ready_path`` answers 200, stop it afterwards."""
     log = cwd / f"{name}-server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - the venv's interpreter, no shell
+        process = subprocess.Popen(
             list(command), cwd=cwd, env=_clean_env(env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     running = Running(f"http://127.0.0.1:{port}", process, log)
@@ -217,7 +218,9 @@ def _wait_ready(name: str, running: Running, ready_path: str, timeout: float) ->
         except httpx.TransportError:
             pass
         time.sleep(0.25)
-    raise ServerSetupError(f"{name} did not answer {ready_path} within {timeout:.0f} s; its output:\n{running.log_tail()}")
+    raise ServerSetupError(
+        f"{name} did not answer {ready_path} within {timeout:.0f} s; its output:\n{running.log_tail()}"
+    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -310,7 +313,9 @@ class LangGraphServer:
         status: str = answer.json()["status"]
         return status
 
-    def wait_status(self, thread_id: str, run_id: str, wanted: Callable[[str | None], bool], timeout: float = 15.0) -> str | None:
+    def wait_status(
+        self, thread_id: str, run_id: str, wanted: Callable[[str | None], bool], timeout: float = 15.0
+    ) -> str | None:
         """Poll a run's status until ``wanted`` accepts it."""
         return wait_for(f"run {run_id}", lambda: self.status(thread_id, run_id), wanted, timeout)  # type: ignore[no-any-return]
 
@@ -351,8 +356,10 @@ class LangGraphServer:
 
 
 @contextmanager
-def langgraph_server(workdir: Path, *, api_key: str = "runcancel-test-key") -> Iterator[LangGraphServer]:
+def langgraph_server(workdir: Path) -> Iterator[LangGraphServer]:
     """Install (once) and run ``langgraph dev`` on a free loopback port, serving the test graph."""
+    # A fresh key each time, so nothing else on the machine can know it.
+    api_key = secrets.token_urlsafe(16)
     venv = ensure_venv("langgraph", LANGGRAPH_REQUIREMENTS)
     app = _copy_app(LANGGRAPH_APP, workdir)
     port = free_port()
@@ -457,8 +464,9 @@ class AgnoServer:
 
 
 @contextmanager
-def agno_server(workdir: Path, *, token: str = "runcancel-test-token") -> Iterator[AgnoServer]:
+def agno_server(workdir: Path) -> Iterator[AgnoServer]:
     """Install (once) and run the AgentOS test app with uvicorn on a free loopback port."""
+    token = secrets.token_urlsafe(16)
     venv = ensure_venv("agno", AGNO_REQUIREMENTS)
     app = _copy_app(AGNO_APP, workdir)
     port = free_port()
