@@ -50,22 +50,28 @@ def _done(status: str | None) -> bool:
 @pytest.fixture(scope="module")
 def langgraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LangGraphServer]:
     """The LangGraph agent server, installed once per cache and started once per module."""
+    problem = None
     try:
         with langgraph_server(tmp_path_factory.mktemp("langgraph")) as server:
             yield server
     except ServerSetupError as exc:
+        problem = str(exc)
+    if problem is not None:
         # Not a skip: a missing server would otherwise pass unnoticed.
-        pytest.fail(f"the real LangGraph server is not available: {exc}", pytrace=False)
+        pytest.fail(f"the real LangGraph server is not available: {problem}", pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def agno(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgnoServer]:
     """Agno's AgentOS, installed once per cache and started once per module."""
+    problem = None
     try:
         with agno_server(tmp_path_factory.mktemp("agno")) as server:
             yield server
     except ServerSetupError as exc:
-        pytest.fail(f"the real Agno AgentOS is not available: {exc}", pytrace=False)
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(f"the real Agno AgentOS is not available: {problem}", pytrace=False)
 
 
 @pytest.fixture

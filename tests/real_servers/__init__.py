@@ -73,10 +73,19 @@ def venv_key(requirements: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+_RESOLVED_MARKER = "# --- resolved"
+
+
 def requirement_names(requirements: Path) -> list[str]:
-    """The requirement lines of a requirements file, for messages that say what could not be installed."""
-    lines = (line.split("#", 1)[0].strip() for line in requirements.read_text().splitlines())
-    return [line for line in lines if line]
+    """The requirements a file asks for itself (above its resolved dependencies), for messages."""
+    names: list[str] = []
+    for line in requirements.read_text().splitlines():
+        if line.startswith(_RESOLVED_MARKER):
+            break
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line)
+    return names
 
 
 @dataclass(frozen=True)
@@ -133,13 +142,15 @@ def _run_install(command: Sequence[str], name: str, requirements: Path, what: st
     except subprocess.TimeoutExpired as exc:
         raise ServerSetupError(
             f"{name}: {what} did not finish in {INSTALL_TIMEOUT:.0f} s; could not install "
-            f"{', '.join(requirement_names(requirements))} from {requirements.name}"
+            f"{', '.join(requirement_names(requirements))} (pinned in {requirements.name})"
         ) from exc
     if done.returncode != 0:
-        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+        said = (done.stderr or done.stdout).strip().splitlines()
+        # pip's ERROR lines name the package that failed; its warnings only bury them.
+        tail = "\n".join([line for line in said if line.startswith("ERROR")] or said[-15:])
         raise ServerSetupError(
             f"{name}: {what} failed (exit {done.returncode}); could not install "
-            f"{', '.join(requirement_names(requirements))} from {requirements.name}. "
+            f"{', '.join(requirement_names(requirements))} (pinned with their dependencies in {requirements.name}). "
             f"Is PyPI reachable? pip said:\n{tail}"
         )
 
