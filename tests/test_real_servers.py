@@ -18,6 +18,7 @@ import agno_client
 import langsmith_client
 import pydantic
 import pytest
+import runcancel
 
 from tests.real_servers import (
     AGNO_DONE,
@@ -467,3 +468,119 @@ def test_harness_venv_key_follows_the_requirements(tmp_path: Path) -> None:
     second.write_text("x==2\n")
     assert venv_key(first) != venv_key(second)
     assert venv_key(first) == venv_key(first)
+
+
+# --- runcancel against the real servers ------------------------------------------------------------------
+# What the unified API reports must be what the server's own state shows afterwards.
+
+
+@pytest.fixture
+def no_key_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_runcancel_langgraph_mixed_ids_reports_only_what_the_server_cancelled(lg: LangGraphServer) -> None:
+    thread = lg.create_thread()
+    finished = lg.finished_run(thread)
+    running = lg.running_run(thread)
+    unknown = str(uuid.uuid4())
+    request = runcancel.CancelRequest(run_ids=[running, finished, unknown], scope=thread)
+
+    with runcancel.for_vendor("langsmith", base_url=lg.base_url, credential=lg.api_key) as canceller:
+        result = canceller.cancel(request)
+
+    assert result.cancelled == [running] and result.accepted == []
+    assert result.failed == {
+        finished: f"404: {lg_detail(FINISHED_NOT_CANCELLABLE)}",
+        unknown: f"404: {NOTHING_TO_CANCEL}",
+    }
+    for run_id in result.cancelled:
+        assert lg.wait_status(thread, run_id, _done) == "interrupted"
+    assert lg.status(thread, finished) == "success"
+
+
+def lg_detail(start: str) -> str:
+    """The whole of the server's detail for a finished run (it goes on after the part the tests quote)."""
+    return (
+        f"{start}. Please verify the thread ID and run IDs are correct, and the runs haven't been deleted or completed."
+    )
+
+
+def test_runcancel_langgraph_by_status_and_with_nothing_active(lg: LangGraphServer) -> None:
+    thread = lg.create_thread()
+    running = lg.running_run(thread)
+    with runcancel.for_vendor("langsmith", base_url=lg.base_url, credential=lg.api_key) as canceller:
+        first = canceller.cancel(runcancel.CancelRequest(status="running"))
+        assert lg.wait_status(thread, running, _done) == "interrupted"
+        again = canceller.cancel(runcancel.CancelRequest(status="running"))  # the server answers 404 now
+    assert (first.cancelled, first.failed, first.responses) == ([], {}, [None])
+    assert (again.cancelled, again.accepted, again.failed) == ([], [], {})
+
+
+def test_runcancel_langgraph_rollback_deletes_the_run(lg: LangGraphServer) -> None:
+    thread = lg.create_thread()
+    running = lg.running_run(thread)
+
+    async def cancel() -> runcancel.CancelResult:
+        async with runcancel.async_for_vendor("langsmith", base_url=lg.base_url, credential=lg.api_key) as canceller:
+            return await canceller.cancel(runcancel.CancelRequest(run_ids=[running], scope=thread, action="rollback"))
+
+    assert asyncio.run(cancel()).cancelled == [running]
+    assert lg.wait_status(thread, running, lambda s: s is None) is None
+
+
+def test_runcancel_langgraph_refuses_what_the_server_refuses_before_sending(lg: LangGraphServer) -> None:
+    thread = lg.create_thread()
+    running = lg.running_run(thread)
+    with runcancel.for_vendor("langsmith", base_url=lg.base_url, credential=lg.api_key) as canceller:
+        with pytest.raises(runcancel.UnsupportedCancel, match="langsmith cannot combine a status with a thread"):
+            canceller.cancel(runcancel.CancelRequest(status="running", scope=thread))
+        with pytest.raises(runcancel.UnsupportedCancel, match="langsmith cannot cancel a run without its thread"):
+            canceller.cancel(runcancel.CancelRequest(run_ids=[running]))
+    assert lg.status(thread, running) == "running"
+
+
+def test_runcancel_langgraph_reads_the_sdk_s_variable_and_fails_without_a_key(
+    lg: LangGraphServer, no_key_in_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread = lg.create_thread()
+    running = lg.running_run(thread)
+    request = runcancel.CancelRequest(run_ids=[running], scope=thread)
+    keyless = runcancel.for_vendor("langsmith", base_url=lg.base_url)
+    with keyless as canceller, pytest.raises(langsmith_client.errors.UnauthorizedError):
+        canceller.cancel(request)
+    assert lg.status(thread, running) == "running"
+    monkeypatch.setenv("LANGSMITH_API_KEY", lg.api_key)
+    with runcancel.for_vendor("langsmith", base_url=lg.base_url) as canceller:
+        assert canceller.cancel(request).cancelled == [running]
+    assert lg.wait_status(thread, running, _done) == "interrupted"
+
+
+def test_runcancel_agno_accepts_what_it_cannot_confirm(agno: AgnoServer) -> None:
+    running, finished = agno.running_run(), agno.finished_run()
+    unknown = str(uuid.uuid4())
+    request = runcancel.CancelRequest(run_ids=[running.run_id, finished.run_id, unknown], scope=agno.workflow_id)
+
+    with runcancel.for_vendor("agno", base_url=agno.base_url, credential=agno.token) as canceller:
+        result = canceller.cancel(request)
+
+    # Agno answers {} for all three: the unified API says accepted, not cancelled, and the server agrees
+    # that only one of them was cancelled.
+    assert result.cancelled == [] and result.failed == {}
+    assert result.accepted == [running.run_id, finished.run_id, unknown]
+    assert agno.wait_status(running, lambda s: s in AGNO_DONE) == "CANCELLED"
+    assert agno.status(finished) == "COMPLETED"
+
+
+def test_runcancel_agno_unknown_workflow_and_missing_token_fail_each_run(agno: AgnoServer) -> None:
+    running = agno.running_run()
+    with runcancel.for_vendor("agno", base_url=agno.base_url, credential=agno.token) as canceller:
+        result = canceller.cancel(runcancel.CancelRequest(run_ids=[running.run_id], scope="no-such-workflow"))
+    assert result.failed == {running.run_id: "404: Workflow not found"} and result.accepted == []
+    tokenless = runcancel.for_vendor("agno", base_url=agno.base_url)
+    with tokenless as canceller, pytest.raises(agno_client.errors.UnauthorizedError):
+        canceller.cancel(runcancel.CancelRequest(run_ids=[running.run_id], scope=agno.workflow_id))
+    assert agno.status(running) == "RUNNING"
+    with runcancel.for_vendor("agno", base_url=agno.base_url, credential=agno.token) as canceller:
+        canceller.cancel(runcancel.CancelRequest(run_ids=[running.run_id], scope=agno.workflow_id))

@@ -310,3 +310,17 @@ def test_a_credential_not_passed_is_read_from_the_vendor_sdk_s_variable(
 def test_an_unknown_vendor_is_refused_even_with_a_credential() -> None:
     with pytest.raises(ValueError, match="unknown vendor 'nope'"):
         runcancel.for_vendor("nope", credential="x")
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_every_run_reported_is_what_the_server_s_store_shows(name: str) -> None:
+    vendor = VENDORS[name]
+    result, store, (running, finished, unknown) = _mix(name)
+    for run_id in result.cancelled:
+        assert store.status(run_id) == vendor.cancelled, (name, run_id)
+    for run_id, reason in result.failed.items():
+        assert reason and store.status(run_id) in (None, vendor.finished), (name, run_id, reason)
+    # Nothing is lost: every run is reported once, in the list the vendor's answers allow.
+    reported_ids = [*result.cancelled, *result.accepted, *result.failed]
+    assert sorted(reported_ids) == sorted([running, finished, unknown])
+    assert store.status(running) == vendor.cancelled and store.status(finished) == vendor.finished
