@@ -48,6 +48,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "targets": _targets_schema(VENDOR_TARGETS),
                     "lenient": {"type": "boolean"},
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
+                    "idempotent": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     "credential_env": {
                         "type": "array",
                         "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
@@ -145,6 +146,8 @@ class VendorConfig:
     api_key_header: str | None = None
     # Environment variables the vendor's own SDK reads its credential from, in order.
     credential_env: tuple[str, ...] = ()
+    # Operations safe to send twice though their method is not, which the spec does not mark.
+    idempotent: tuple[str, ...] = ()
     include: OperationFilter | None = None
     targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
 
@@ -244,6 +247,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
         cancel=cancel,
         api_key_header=raw.get("api_key_header"),
         credential_env=tuple(raw.get("credential_env", ())),
+        idempotent=tuple(raw.get("idempotent", ())),
         targets=tuple(t for t in VENDOR_TARGETS if t in raw.get("targets", targets)),
         include=None
         if "include" not in raw

@@ -200,7 +200,10 @@ def _subject(target: Target, api: Api, built: Built) -> Subject:
     """What the renderers of ``target`` receive: its API, cancel binding and client settings."""
     from generator.render.subject import Subject
 
-    return Subject(api, built.cancel, target.vendor.credential_env if target.vendor else ())
+    vendor = target.vendor
+    if vendor is None:
+        return Subject(api, built.cancel)
+    return Subject(api, built.cancel, vendor.credential_env, vendor.idempotent)
 
 
 def _target_drafts(

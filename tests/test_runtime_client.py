@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import email.utils
 import json
 import time
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import MISSING, BaseModel, ConfigDict
 
-from generator.runtime.client import _core, _streams, errors
+from generator.runtime.client import _client, _core, _streams, errors
 
 
 class Body(BaseModel):
@@ -45,7 +47,7 @@ def answered(status: int, body: bytes = b"", headers: dict[str, str] | None = No
 
 
 def test_retry_after_seconds_and_dates_win_over_backoff_and_are_capped() -> None:
-    retry = _core.Retry(attempts=3, backoff=1.0, max_delay=10.0)
+    retry = _client.Retry(attempts=3, backoff=1.0, max_delay=10.0)
     assert retry.delay(1, answered(429, headers={"retry-after": "2"})) == 2.0
     assert retry.delay(1, answered(429, headers={"retry-after": "999"})) == 10.0
     moment = email.utils.formatdate(time.time() + 5, usegmt=True)
@@ -119,16 +121,25 @@ class Flaky:
         return httpx.Response(200, json={"id": "done"})
 
 
-def base_client(handler: Any, attempts: int) -> _core.BaseClient:
-    return _core.BaseClient(
+def base_client(handler: Any, attempts: int | None = None) -> _client.BaseClient:
+    return _client.BaseClient(
         base_url="http://api.test",
         auth_headers={"Authorization": "Bearer t"},
         timeout=5.0,
-        retry=_core.Retry(attempts=attempts),
+        retry=_core.NOT_GIVEN if attempts is None else _client.Retry(attempts=attempts),
         headers={"x-extra": "1"},
         transport=httpx.MockTransport(handler),
         sleep=lambda seconds: None,
     )
+
+
+NO_OPTIONS = _core.Options()
+CANCEL = _core.Endpoint("POST", "/things/{thing_id}", {200: Answer}, {404: Problem}, idempotent=True)
+GET = _core.Endpoint("GET", "/things/{thing_id}", {200: Answer}, {})
+
+
+def call(client: _client.BaseClient, endpoint: _core.Endpoint, options: _core.Options = NO_OPTIONS) -> Any:
+    return client._call(endpoint, options, path={"thing_id": 1}, query={}, headers={})
 
 
 def test_the_blocking_base_retries_as_its_policy_says_then_gives_up_with_the_typed_error() -> None:
@@ -136,12 +147,42 @@ def test_the_blocking_base_retries_as_its_policy_says_then_gives_up_with_the_typ
     with base_client(flaky, attempts=3) as client:
         request = _core.build(client._http, ENDPOINT, path={"thing_id": 1}, query={}, headers={}, body=None)
         assert request.headers["authorization"] == "Bearer t" and request.headers["x-extra"] == "1"
-        assert client._call(ENDPOINT, request) == Answer(id="done")
+        assert call(client, CANCEL) == Answer(id="done")
     assert flaky.calls == 3
     stubborn = Flaky(failures=5)
     with base_client(stubborn, attempts=2) as client, pytest.raises(errors.ServerError):
-        client._call(ENDPOINT, _core.build(client._http, ENDPOINT, path={"thing_id": 1}, query={}, headers={}))
+        call(client, CANCEL)
     assert stubborn.calls == 2
+
+
+def test_by_default_only_requests_safe_to_repeat_are_retried() -> None:
+    for endpoint, calls in ((GET, 3), (CANCEL, 3), (ENDPOINT, 1)):
+        flaky = Flaky(failures=5)
+        with base_client(flaky) as client, pytest.raises(errors.ServerError):
+            call(client, endpoint)
+        assert flaky.calls == calls, endpoint
+    flaky = Flaky(failures=5)
+    with base_client(flaky) as client, pytest.raises(errors.ServerError):
+        call(client, GET, _core.Options(retry=None))  # off for one call
+    assert flaky.calls == 1
+
+
+def test_connection_errors_are_retried_for_idempotent_requests_only() -> None:
+    attempts: list[str] = []
+
+    def refuse_twice(request: httpx.Request) -> httpx.Response:
+        attempts.append(request.method)
+        if len(attempts) <= 2:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json={"id": "up"})
+
+    with base_client(refuse_twice) as client:
+        assert call(client, CANCEL) == Answer(id="up")
+    assert len(attempts) == 3
+    attempts.clear()
+    with base_client(refuse_twice) as client, pytest.raises(errors.TransportError):
+        call(client, ENDPOINT)
+    assert len(attempts) == 1
 
 
 def test_failures_below_http_become_our_transport_errors() -> None:
@@ -153,7 +194,7 @@ def test_failures_below_http_become_our_transport_errors() -> None:
 
     for handler, error in ((refuse, errors.TransportError), (slow, errors.RequestTimeoutError)):
         with base_client(handler, attempts=1) as client, pytest.raises(error):
-            client._call(ENDPOINT, _core.build(client._http, ENDPOINT, path={"thing_id": 1}, query={}, headers={}))
+            call(client, ENDPOINT)
 
 
 def test_the_async_base_retries_and_closes_with_aclose() -> None:
@@ -165,18 +206,17 @@ def test_the_async_base_retries_and_closes_with_aclose() -> None:
         async def sleep(seconds: float) -> None:
             slept.append(seconds)
 
-        client = _core.AsyncBaseClient(
+        client = _client.AsyncBaseClient(
             base_url="http://api.test",
             auth_headers={},
             timeout=5.0,
-            retry=_core.Retry(attempts=2),
+            retry=_client.Retry(attempts=2),
             headers=None,
             transport=httpx.MockTransport(flaky),
             sleep=sleep,
         )
         async with client:
-            request = _core.build(client._http, ENDPOINT, path={"thing_id": 1}, query={}, headers={})
-            result = await client._call(ENDPOINT, request)
+            result = await client._call(CANCEL, NO_OPTIONS, path={"thing_id": 1}, query={}, headers={})
         assert slept == [0.0]
         return result, client._http.is_closed
 
@@ -193,11 +233,87 @@ def test_event_streams_yield_events_as_they_arrive_and_an_error_status_raises_fi
         body = b"event: tick\ndata: 1\n\nevent: tick\ndata: 2\nid: 7\n\n"
         return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
+    missing = _core.Endpoint("GET", "/missing", {200: None}, {404: Problem})
     with base_client(events, attempts=1) as client:
-        request = client._http.build_request("GET", "/events")
-        with _streams.EventStream(client._open(stream, request)) as opened:
+        with _streams.EventStream(client._open(stream, NO_OPTIONS, path={}, query={}, headers={})) as opened:
             seen = [(e.event, e.data, e.id) for e in opened]
         assert seen == [("tick", "1", ""), ("tick", "2", "7")]
         with pytest.raises(errors.NotFoundError) as caught:
-            client._open(stream, client._http.build_request("GET", "/missing"))
+            client._open(missing, NO_OPTIONS, path={}, query={}, headers={})
         assert caught.value.parsed == Problem(detail="no such stream")
+
+
+def test_per_call_options_shape_the_exact_request() -> None:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "x"})
+
+    options = _core.Options(
+        timeout=1.5,
+        extra_headers={"x-trace": "t1", "x-extra": None},  # None removes the client's own header
+        extra_query={"debug": True},
+        extra_body={"note": "kept", "when": datetime.date(2026, 1, 2)},
+    )
+    with base_client(record) as client:
+        client._call(ENDPOINT, options, path={"thing_id": 1}, query={"q": None}, headers={}, body=Body(name="n"))
+    [sent] = seen
+    assert sent.headers["x-trace"] == "t1" and "x-extra" not in sent.headers
+    assert sent.url.params["debug"] == "true" and "q" not in sent.url.params
+    assert json.loads(sent.content) == {"name": "n", "note": "kept", "when": "2026-01-02"}
+    assert sent.extensions["timeout"] == {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5}
+
+
+def test_uuids_and_datetimes_travel_as_the_spec_spells_them() -> None:
+    moment = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.UTC)
+    ident = uuid.UUID("0b9e6a5e-3c4f-4d2a-9b1e-2f8c7d6e5a4b")
+    assert _core.wire({"at": moment, "ids": [ident]}) == {"at": "2026-11-24T12:00:00Z", "ids": [str(ident)]}
+    assert _core.query_of({"since": moment})["since"] == "2026-11-24T12:00:00Z"
+    assert _core.path_of("/runs/{id}", {"id": ident}) == f"/runs/{ident}"
+
+
+def test_raw_answers_carry_status_headers_and_the_parsed_result() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, json={"id": "r"}, headers={"x-request-id": "abc"})
+
+    created = _core.Endpoint("POST", "/things/{thing_id}", {201: Answer}, {})
+
+    class Client(_client.BaseClient):
+        def make(self, *, thing_id: int) -> Answer:
+            result: Answer = self._call(created, NO_OPTIONS, path={"thing_id": thing_id}, query={}, headers={})
+            return result
+
+    client = Client(
+        base_url="http://api.test", auth_headers={}, timeout=5.0, retry=None, headers=None,
+        transport=httpx.MockTransport(answer), sleep=None,
+    )  # fmt: skip
+    raw = client.with_raw_response(client.make)(thing_id=3)
+    assert (raw.status_code, raw.headers["x-request-id"], raw.parsed) == (201, "abc", Answer(id="r"))
+    assert client.make(thing_id=3) == Answer(id="r")  # plain calls are unchanged
+
+
+def test_one_debug_line_per_attempt_without_credentials_and_hooks_see_each_exchange(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    heard: list[str] = []
+    flaky = Flaky(failures=1)
+    client = _client.BaseClient(
+        base_url="http://api.test",
+        auth_headers={"Authorization": "Bearer sekrit"},
+        timeout=5.0,
+        retry=_client.Retry(attempts=2),
+        headers=None,
+        transport=httpx.MockTransport(flaky),
+        sleep=lambda seconds: None,
+        event_hooks={
+            "request": [lambda r: heard.append(r.method)],
+            "response": [lambda r: heard.append(str(r.status_code))],
+        },
+    )
+    with caplog.at_level("DEBUG", logger=_client.log.name):
+        client._call(CANCEL, NO_OPTIONS, path={"thing_id": 1}, query={"api_key": "sekrit", "page": 2}, headers={})
+    lines = [r.getMessage() for r in caplog.records if r.name == _client.log.name]
+    assert len(lines) == 2 and "-> 503" in lines[0] and "(attempt 1)" in lines[0] and "-> 200" in lines[1]
+    assert all("sekrit" not in line for line in lines) and "api_key=%2A%2A%2A" in lines[0]
+    assert heard == ["POST", "503", "POST", "200"]

@@ -373,6 +373,8 @@ class Operation:
     description: str | None = None
     tags: tuple[str, ...] = ()
     deprecated: bool = False
+    # Safe to send twice although its method is not (``x-idempotent: true`` on the operation).
+    idempotent: bool = False
     parameters: tuple[Parameter, ...] = ()
     body: RequestBody | None = None
     responses: tuple[Response, ...] = ()

@@ -228,6 +228,7 @@ class _Normaliser:
             description=_text(raw.get("description")),
             tags=tuple(t for t in raw.get("tags", ()) if isinstance(t, str)),
             deprecated=raw.get("deprecated") is True,
+            idempotent=raw.get("x-idempotent") is True,
             parameters=self._parameters(path, node, item),
             body=self._body(node.child("requestBody")),
             responses=self._responses(node),

@@ -24,7 +24,7 @@ from generator.runtime import source
 
 TEMPLATE_DIR = "python_client"
 # Names of the client classes' own members: an operation's method called so would hide them.
-_RESERVED = {"self", "body", "close", "aclose"}
+_RESERVED = {"self", "body", "close", "aclose", "with_raw_response"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class CallOptions:
+    """The Python names of the per-call options every method takes after the operation's own arguments.
+
+    Named after the options unless an argument of the operation already has the name.
+    """
+
+    extra_headers: str
+    extra_query: str
+    extra_body: str
+    timeout: str
+    retry: str
+
+
+@dataclass(frozen=True)
 class ClientOperation:
     """One method of the client."""
 
@@ -101,6 +115,8 @@ class ClientOperation:
     failures: tuple[Answer, ...]
     returns: PyType
     stream: bool  # server-sent events, read as they arrive rather than as one answer
+    idempotent: bool  # safe to retry although its method is not (GET and the like always are)
+    options: CallOptions
 
     def python_name(self, location: ParameterLocation, wire: str) -> str | None:
         """The argument carrying the parameter ``wire`` at ``location``, if the method has one."""
@@ -149,9 +165,12 @@ class ClientContext:
 
     @property
     def typing_names(self) -> tuple[str, ...]:
-        """What ``client.py`` imports from ``typing``: ``cast`` wraps every answer that is not a stream."""
+        """What ``client.py`` imports from ``typing``: ``cast`` wraps every answer that is not a stream.
+
+        ``Any`` types the per-call options every method takes.
+        """
         cast = ("cast",) if any(not op.stream for op in self.operations) else ()
-        return tuple(sorted({*types.typing_imports(self.needs), *cast}))
+        return tuple(sorted({*types.typing_imports(self.needs), *cast, "Any"}))
 
     @property
     def uses_missing(self) -> bool:
@@ -169,14 +188,11 @@ def client_package(api: Api) -> str:
     return f"{package_name(api.name)}_client"
 
 
-def client_context(api: Api, models: ModelPackage | None = None, credential_env: tuple[str, ...] = ()) -> ClientContext:
-    """What the client package is made of: method names, argument names, models (for other targets too).
-
-    ``credential_env`` names the environment variables the first credential is read from when not passed.
-    """
-    package = client_package(api)
-    models = models or model_package(api, package)
-    return _context(api, package, models.plan, models.exports, credential_env)
+def client_context(subject: Subject, models: ModelPackage | None = None) -> ClientContext:
+    """What the client package is made of: method names, argument names, models (for other targets too)."""
+    package = client_package(subject.api)
+    models = models or model_package(subject.api, package)
+    return _context(subject, package, models.plan, models.exports)
 
 
 def drafts(subject: Subject) -> list[Draft]:
@@ -184,13 +200,14 @@ def drafts(subject: Subject) -> list[Draft]:
     api = subject.api
     package = client_package(api)
     models = model_package(api, package)
-    context = client_context(api, models, subject.credential_env)
+    context = client_context(subject, models)
     files: dict[str, str] = {
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/__init__.py": render_template(f"{TEMPLATE_DIR}/__init__.py.j2", context),
         f"{package}/py.typed": "",
         f"{package}/_core.py": source("client/_core.py"),
+        f"{package}/_client.py": source("client/_client.py"),
         f"{package}/errors.py": source("client/errors.py"),
         f"{package}/client.py": render_template(f"{TEMPLATE_DIR}/client.py.j2", context),
     }
@@ -199,9 +216,8 @@ def drafts(subject: Subject) -> list[Draft]:
     return [Draft(f"clients/{package_name(api.name)}", files, (package,))]
 
 
-def _context(
-    api: Api, package: str, plan: ModelPlan, exports: Exports, credential_env: tuple[str, ...]
-) -> ClientContext:
+def _context(subject: Subject, package: str, plan: ModelPlan, exports: Exports) -> ClientContext:
+    api, credential_env = subject.api, subject.credential_env
     auth = _auth(api)
     if auth and credential_env:
         first = auth[0]
@@ -218,7 +234,10 @@ def _context(
         source=api.source,
         default_base_url=api.servers[0].url if api.servers else None,
         auth=auth,
-        operations=tuple(_operation(api, op, plan, exports, auth_params, method_names) for op in api.operations),
+        operations=tuple(
+            _operation(api, op, plan, exports, auth_params, method_names, subject.is_idempotent(op.operation_id))
+            for op in api.operations
+        ),
     )
 
 
@@ -248,6 +267,7 @@ def _operation(
     exports: Exports,
     auth_params: set[tuple[ParameterLocation, str]],
     method_names: set[str],
+    idempotent: bool,
 ) -> ClientOperation:
     # Names a method's body uses: an argument called so would hide them.
     taken: set[str] = {"self", "body", "models", "cast", "_core", "_streams"}
@@ -275,6 +295,9 @@ def _operation(
         arguments.append(Argument("body", types.model(model).or_none(), "None"))
         arguments.extend(Argument(f.name, f.annotation, "MISSING") for f in fields)
     success, failures, returns = _answers(op, plan, exports)
+    # After the operation's own arguments: those keep their names whatever options are added later.
+    names = ("extra_headers", "extra_query", "extra_body", "timeout", "retry")
+    options = CallOptions(*(unique(name, taken) for name in names))
     method_name = unique(snake_name(op.operation_id, "call"), method_names)
     return ClientOperation(
         operation_id=op.operation_id,
@@ -292,6 +315,8 @@ def _operation(
         failures=failures,
         returns=returns,
         stream=any(r.is_success and r.is_event_stream for r in op.responses),
+        idempotent=idempotent,
+        options=options,
     )
 
 

@@ -19,3 +19,11 @@ class Subject:
     api: Api
     cancel: CancelBinding | None = None
     credential_env: tuple[str, ...] = ()
+    idempotent: tuple[str, ...] = ()  # operations the configuration says are safe to send twice
+
+    def is_idempotent(self, operation_id: str) -> bool:
+        """Whether the spec, the configuration or the cancel domain (a cancel repeated is a cancel) says so."""
+        operation = self.api.operation(operation_id)
+        declared = operation is not None and operation.idempotent
+        cancels = self.cancel is not None and self.cancel.operation_id == operation_id
+        return declared or cancels or operation_id in self.idempotent

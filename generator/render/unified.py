@@ -116,7 +116,7 @@ def drafts(subjects: Sequence[Subject]) -> list[Draft]:
 def _vendor(subject: Subject, binding: CancelBinding) -> VendorBinding:
     api = subject.api
     slug = package_name(api.name)
-    client = client_context(api, credential_env=subject.credential_env)
+    client = client_context(subject)
     method = client.operation(binding.operation_id)
     operation = api.operation(binding.operation_id)
     assert operation is not None  # the binding was checked against the spec

@@ -1,20 +1,17 @@
-"""Request building, sending with retries, and answer parsing, shared by Client and AsyncClient.
+"""Request building and answer parsing, shared by Client and AsyncClient (sending is in ``_client``).
 
 Part of runcancel-generator's client runtime, copied unchanged into each generated client; do not edit.
 """
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
+import datetime
 import json
 import os
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any, Final, Literal
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -24,39 +21,41 @@ from pydantic import ValidationError as PydanticValidationError
 from . import errors
 
 
-@dataclass(frozen=True)
-class Retry:
-    """Retries on 429 and 503 with exponential backoff and jitter, honouring ``Retry-After``.
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an option left out, as distinct from one given as ``None``."""
 
-    ``attempts`` counts every try, so ``Retry(attempts=1)`` (the default) never retries.
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+@dataclass(frozen=True)
+class Options:
+    """Per-call options, beside the operation's own arguments.
+
+    ``extra_headers``/``extra_query`` are added to the request (a header given
+    as None is removed); ``extra_body`` is merged into the body; ``timeout``
+    (seconds or an ``httpx.Timeout``) replaces the client's for this call;
+    ``retry`` replaces the client's policy (``None``: no retries for this call).
     """
 
-    attempts: int = 1
-    backoff: float = 0.5
-    max_delay: float = 30.0
-    statuses: frozenset[int] = field(default_factory=lambda: frozenset({429, 503}))
-
-    def delay(self, attempt: int, response: httpx.Response) -> float:
-        """Seconds to wait before try ``attempt + 1``."""
-        after = _retry_after(response.headers.get("retry-after"))
-        if after is not None:
-            return min(after, self.max_delay)
-        base: float = self.backoff * (2 ** (attempt - 1))
-        return min(base * (0.5 + random.random() / 2), self.max_delay)  # noqa: S311 - jitter, not security
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
+    timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN
+    extra_headers: Mapping[str, str | None] = field(default_factory=dict)
+    extra_query: Mapping[str, Any] = field(default_factory=dict)
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+    retry: Any = NOT_GIVEN  # a _client.Retry, None, or NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,9 @@ class Endpoint:
     failures: Mapping[int, Any]  # documented error status -> the vendor's error model, or None
     body_media: str = "application/json"
     body_encoding: str = "json"  # json, form (URL-encoded fields), multipart (parts), raw (as it is)
+    # Safe to send again: the method is (GET, HEAD, OPTIONS, PUT, DELETE), or the spec or the
+    # generator's configuration says so for this operation. Only such requests are retried.
+    idempotent: bool = False
 
 
 def from_env(names: Sequence[str]) -> str | None:
@@ -100,12 +102,31 @@ def _plain(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    return wire(value)
+
+
+def wire(value: Any) -> Any:
+    """``value`` as the API spells it: UUIDs as text, dates and times in ISO 8601; containers item by item.
+
+    Callers may pass ``uuid.UUID``, ``datetime`` and ``date`` where the spec says ``format: uuid``,
+    ``date-time`` or ``date``; the exact request models take the text.
+    """
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [wire(v) for v in value]
+    if isinstance(value, dict):
+        return {k: wire(v) for k, v in value.items()}
     return value
 
 
 def body_of(model: Any, given: Any, fields: Mapping[str, Any]) -> BaseModel:
     """The body: the model the caller passed, or one built from keyword arguments."""
-    chosen = {k: v for k, v in fields.items() if v is not MISSING}
+    chosen = {k: wire(v) for k, v in fields.items() if v is not MISSING}
     if given is not None and chosen:
         raise TypeError(f"pass the body either as body= or as keyword arguments, not both ({', '.join(chosen)})")
     if given is None:
@@ -123,42 +144,54 @@ def build(
     query: Mapping[str, Any],
     headers: Mapping[str, Any],
     body: BaseModel | None = None,
+    options: Options | None = None,
 ) -> httpx.Request:
-    """The HTTP request for one call."""
-    sent_headers = {k: str(v) for k, v in headers.items() if v is not None and v is not MISSING}
+    """The HTTP request for one call, with the per-call ``options``."""
+    options = options or Options()
+    sent_headers = {k: str(wire(v)) for k, v in headers.items() if v is not None and v is not MISSING}
     content: bytes | None = None
     fields: dict[str, str | list[str]] | None = None
     files: list[tuple[str, tuple[str, bytes, str]]] | None = None
-    if body is not None:
-        content, fields, files, media = _encode(endpoint, body)
+    if body is not None or options.extra_body:
+        content, fields, files, media = _encode(endpoint, body, options.extra_body)
         if media is not None:
             sent_headers["content-type"] = media
-    return client.build_request(
+    sent_headers.update({k: v for k, v in options.extra_headers.items() if v is not None})
+    request = client.build_request(
         endpoint.method,
         path_of(endpoint.path, path),
-        params=query_of(query),
+        params={**query_of(query), **query_of(options.extra_query)},
         headers=sent_headers,
         content=content,
         data=fields,
         files=files,
+        timeout=httpx.USE_CLIENT_DEFAULT if isinstance(options.timeout, NotGiven) else options.timeout,
     )
+    for name, value in options.extra_headers.items():
+        if value is None:
+            request.headers.pop(name, None)  # the client's own default headers too
+    return request
 
 
-def _encode(
-    endpoint: Endpoint, body: BaseModel
-) -> tuple[
+Encoded = tuple[
     bytes | None, dict[str, str | list[str]] | None, list[tuple[str, tuple[str, bytes, str]]] | None, str | None
-]:
-    """The body on the wire as (content, form fields, file parts, content type), by the endpoint's encoding."""
+]
+
+
+def _encode(endpoint: Endpoint, body: BaseModel | None, extra: Mapping[str, Any]) -> Encoded:
+    """The body on the wire as (content, form fields, file parts, content type), by the endpoint's encoding.
+
+    ``extra`` (the call's ``extra_body``) is merged into the top level of the body.
+    """
     if endpoint.body_encoding == "json":
-        data = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return (
-            json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
-            None,
-            None,
-            "application/json",
-        )
-    value = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
+        data = body.model_dump(mode="json", by_alias=True, exclude_unset=True) if body is not None else {}
+        if extra and isinstance(data, dict):
+            data = {**data, **wire(dict(extra))}
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8"), None, None, "application/json"
+    value = body.model_dump(mode="python", by_alias=True, exclude_unset=True) if body is not None else {}
+    if extra and isinstance(value, dict):
+        value = {**value, **wire(dict(extra))}
     if endpoint.body_encoding == "form" and isinstance(value, Mapping):
         return urlencode(_form_pairs(value)).encode("ascii"), None, None, endpoint.body_media
     if endpoint.body_encoding == "multipart" and isinstance(value, Mapping):
@@ -243,128 +276,3 @@ def transport_error(exc: httpx.TransportError) -> errors.TransportError:
     if isinstance(exc, httpx.TimeoutException):
         return errors.RequestTimeoutError(f"request timed out: {exc}")
     return errors.TransportError(f"request failed: {exc}")
-
-
-class BaseClient:
-    """What every blocking client shares: one ``httpx.Client``, retries, sending and parsing.
-
-    A generated ``Client`` adds its credentials and one method per operation.
-    """
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth_headers: Mapping[str, str],
-        timeout: float | httpx.Timeout,
-        retry: Retry | None,
-        headers: Mapping[str, str] | None,
-        transport: httpx.BaseTransport | None,
-        sleep: Callable[[float], None] | None,
-    ) -> None:
-        self._http = httpx.Client(
-            base_url=base_url, timeout=timeout, headers={**auth_headers, **(headers or {})}, transport=transport
-        )
-        self._retry = retry or Retry()
-        self._sleep = sleep or time.sleep
-
-    def close(self) -> None:
-        """Close the connections."""
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _call(self, endpoint: Endpoint, request: httpx.Request) -> Any:
-        return parse(endpoint, self._send(request, stream=False))
-
-    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 1
-        while True:
-            try:
-                response = self._http.send(request, stream=stream)
-            except httpx.TransportError as exc:
-                raise transport_error(exc) from exc
-            if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
-                response.close()
-                self._sleep(self._retry.delay(attempt, response))
-                attempt += 1
-                continue
-            return response
-
-    def _open(self, endpoint: Endpoint, request: httpx.Request) -> httpx.Response:
-        """A streamed answer, its body unread; an error status raises its typed error first."""
-        response = self._send(request, stream=True)
-        if response.status_code not in endpoint.success:
-            response.read()
-            response.close()
-            parse(endpoint, response)  # raises the status's typed error
-        return response
-
-
-class AsyncBaseClient:
-    """:class:`BaseClient` for asyncio: one ``httpx.AsyncClient``; close with ``aclose()``, as httpx does."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth_headers: Mapping[str, str],
-        timeout: float | httpx.Timeout,
-        retry: Retry | None,
-        headers: Mapping[str, str] | None,
-        transport: httpx.AsyncBaseTransport | None,
-        sleep: Callable[[float], Awaitable[None]] | None,
-    ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url, timeout=timeout, headers={**auth_headers, **(headers or {})}, transport=transport
-        )
-        self._retry = retry or Retry()
-        self._sleep = sleep or asyncio.sleep
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self._http.aclose()
-
-    async def close(self) -> None:
-        """The same as :meth:`aclose`, kept for callers written before it."""
-        await self.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def _call(self, endpoint: Endpoint, request: httpx.Request) -> Any:
-        return parse(endpoint, await self._send(request, stream=False))
-
-    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 1
-        while True:
-            try:
-                response = await self._http.send(request, stream=stream)
-            except httpx.TransportError as exc:
-                raise transport_error(exc) from exc
-            if response.status_code in self._retry.statuses and attempt < self._retry.attempts:
-                await response.aclose()
-                await self._sleep(self._retry.delay(attempt, response))
-                attempt += 1
-                continue
-            return response
-
-    async def _open(self, endpoint: Endpoint, request: httpx.Request) -> httpx.Response:
-        """A streamed answer, its body unread; an error status raises its typed error first."""
-        response = await self._send(request, stream=True)
-        if response.status_code not in endpoint.success:
-            await response.aread()
-            await response.aclose()
-            parse(endpoint, response)  # raises the status's typed error
-        return response
