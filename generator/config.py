@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
@@ -14,6 +14,7 @@ from generator.cancel.model import CancelDeclaration, CancelOutcome, CancelRole,
 from generator.load import pointer as jp
 from generator.load.problem import Diagnostics
 from generator.load.source import SourceFile, read_source
+from generator.render.paging import DeclaredPaging
 
 DEFAULT_CONFIG = Path("generator.yaml")
 
@@ -49,6 +50,26 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "lenient": {"type": "boolean"},
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
                     "idempotent": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "paging": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"const": False},
+                                {
+                                    "type": "object",
+                                    "required": ["style", "start"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "style": {"enum": ["offset", "page", "cursor"]},
+                                        "start": {"type": "string", "minLength": 1},
+                                        "size": {"type": "string", "minLength": 1},
+                                        "items": {"type": "string"},
+                                        "next": {"type": "string"},
+                                    },
+                                },
+                            ]
+                        },
+                    },
                     "credential_env": {
                         "type": "array",
                         "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
@@ -148,6 +169,8 @@ class VendorConfig:
     credential_env: tuple[str, ...] = ()
     # Operations safe to send twice though their method is not, which the spec does not mark.
     idempotent: tuple[str, ...] = ()
+    # Paging declared per operation where detection cannot see it (False: the operation does not page).
+    paging: tuple[tuple[str, DeclaredPaging | Literal[False]], ...] = ()
     include: OperationFilter | None = None
     targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
 
@@ -205,6 +228,16 @@ def _clients_for_unified(source: SourceFile, vendors: tuple[VendorConfig, ...], 
     return fine
 
 
+def _paging(raw: Any) -> DeclaredPaging | Literal[False]:
+    if raw is False:
+        return False
+
+    def path(text: str | None) -> tuple[str, ...]:
+        return tuple(part for part in (text or "").split(".") if part)
+
+    return DeclaredPaging(raw["style"], raw["start"], raw.get("size"), path(raw.get("items")), path(raw.get("next")))
+
+
 def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targets: tuple[str, ...]) -> VendorConfig:
     spec_display = str(base / raw["spec"]) if str(base) != "." else raw["spec"]
     cancel = None
@@ -248,6 +281,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
         api_key_header=raw.get("api_key_header"),
         credential_env=tuple(raw.get("credential_env", ())),
         idempotent=tuple(raw.get("idempotent", ())),
+        paging=tuple((name, _paging(item)) for name, item in raw.get("paging", {}).items()),
         targets=tuple(t for t in VENDOR_TARGETS if t in raw.get("targets", targets)),
         include=None
         if "include" not in raw

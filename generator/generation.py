@@ -203,7 +203,7 @@ def _subject(target: Target, api: Api, built: Built) -> Subject:
     vendor = target.vendor
     if vendor is None:
         return Subject(api, built.cancel)
-    return Subject(api, built.cancel, vendor.credential_env, vendor.idempotent)
+    return Subject(api, built.cancel, vendor.credential_env, vendor.idempotent, vendor.paging)
 
 
 def _target_drafts(

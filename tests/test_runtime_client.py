@@ -317,3 +317,51 @@ def test_one_debug_line_per_attempt_without_credentials_and_hooks_see_each_excha
     assert len(lines) == 2 and "-> 503" in lines[0] and "(attempt 1)" in lines[0] and "-> 200" in lines[1]
     assert all("sekrit" not in line for line in lines) and "api_key=%2A%2A%2A" in lines[0]
     assert heard == ["POST", "503", "POST", "200"]
+
+
+class Page(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    data: dict[str, Any]
+
+
+def test_pages_are_fetched_lazily_in_each_style_until_the_last() -> None:
+    from generator.runtime.client import _pages
+
+    rows = [f"r{i}" for i in range(7)]
+    calls: list[dict[str, Any]] = []
+
+    def by_offset(*, offset: int | None = None, limit: int | None = None) -> Any:
+        calls.append({"offset": offset, "limit": limit})
+        start = offset or 0
+        return Page(data={"items": rows[start : start + (limit or 3)]})
+
+    paging = _pages.Paging("offset", "offset", "limit", items=("data", "items"))
+    iterator = _pages.iterate(by_offset, paging, {"limit": 3})
+    assert next(iterator) == "r0" and len(calls) == 1  # nothing is fetched before it is needed
+    assert list(iterator) == rows[1:] and [c["offset"] for c in calls] == [None, 3, 6]
+
+    def by_page(*, page: int | None = None, page_size: int | None = None) -> list[str]:
+        start = ((page or 1) - 1) * (page_size or 2)
+        return rows[start : start + (page_size or 2)]
+
+    assert list(_pages.iterate(by_page, _pages.Paging("page", "page", "page_size"), {})) == rows  # ends on []
+
+    def by_cursor(*, cursor: str | None = None) -> dict[str, Any]:
+        start = int(cursor or 0)
+        following = str(start + 3) if start + 3 < len(rows) else None
+        return {"results": rows[start : start + 3], "next_cursor": following}
+
+    cursor = _pages.Paging("cursor", "cursor", items=("results",), next=("next_cursor",))
+    assert list(_pages.iterate(by_cursor, cursor, {})) == rows
+
+
+def test_async_pages_come_the_same_way() -> None:
+    from generator.runtime.client import _pages
+
+    async def fetch(*, offset: int | None = None, limit: int | None = None) -> list[int]:
+        return list(range(10))[(offset or 0) : (offset or 0) + (limit or 4)]
+
+    async def collect() -> list[int]:
+        return [item async for item in _pages.aiterate(fetch, _pages.Paging("offset", "offset", "limit"), {"limit": 4})]
+
+    assert asyncio.run(collect()) == list(range(10))

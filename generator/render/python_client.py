@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator import __version__
-from generator.ir.model import Api, Operation, ParameterLocation, SchemeKind
+from generator.ir.model import Api, Operation, ParameterLocation, RefSchema, Schema, SchemeKind
 from generator.render import python_types as types
 from generator.render.environment import render_template
 from generator.render.formatting import Draft
 from generator.render.model_bridge import ModelPlan
 from generator.render.model_package import Exports, ModelPackage, model_package
 from generator.render.naming import package_name, snake_name, unique
+from generator.render.paging import paging_of
 from generator.render.python_types import Needs, PyType
 from generator.render.subject import Subject
 from generator.runtime import source
@@ -97,6 +98,21 @@ class CallOptions:
 
 
 @dataclass(frozen=True)
+class ClientPaging:
+    """The iterator method of a paged operation: the method's arguments that page, and where the items are."""
+
+    method_name: str
+    constant: str
+    style: Literal["offset", "page", "cursor"]
+    start: str  # the argument for where a page starts
+    size: str | None  # the argument for how long a page is
+    items: tuple[str, ...]  # wire names down to the answer's list of items
+    next: tuple[str, ...]  # wire names down to the next page's cursor
+    first_page: int
+    item_type: PyType
+
+
+@dataclass(frozen=True)
 class ClientOperation:
     """One method of the client."""
 
@@ -117,6 +133,7 @@ class ClientOperation:
     stream: bool  # server-sent events, read as they arrive rather than as one answer
     idempotent: bool  # safe to retry although its method is not (GET and the like always are)
     options: CallOptions
+    paging: ClientPaging | None = None
 
     def python_name(self, location: ParameterLocation, wire: str) -> str | None:
         """The argument carrying the parameter ``wire`` at ``location``, if the method has one."""
@@ -160,6 +177,7 @@ class ClientContext:
         annotations = [a.annotation for op in self.operations for a in op.arguments]
         annotations += [op.returns for op in self.operations]
         annotations += [answer.target for op in self.operations for answer in (*op.success, *op.failures)]
+        annotations += [op.paging.item_type for op in self.operations if op.paging]
         extra = {Needs.MODELS} if any(op.body for op in self.operations) else set()
         return types.needed(annotations) | extra
 
@@ -171,6 +189,11 @@ class ClientContext:
         """
         cast = ("cast",) if any(not op.stream for op in self.operations) else ()
         return tuple(sorted({*types.typing_imports(self.needs), *cast, "Any"}))
+
+    @property
+    def uses_paging(self) -> bool:
+        """Whether some operation pages (the package then carries ``_pages``)."""
+        return any(op.paging for op in self.operations)
 
     @property
     def uses_missing(self) -> bool:
@@ -213,6 +236,8 @@ def drafts(subject: Subject) -> list[Draft]:
     }
     if context.uses_streams:
         files[f"{package}/_streams.py"] = source("client/_streams.py")
+    if context.uses_paging:
+        files[f"{package}/_pages.py"] = source("client/_pages.py")
     return [Draft(f"clients/{package_name(api.name)}", files, (package,))]
 
 
@@ -234,10 +259,7 @@ def _context(subject: Subject, package: str, plan: ModelPlan, exports: Exports) 
         source=api.source,
         default_base_url=api.servers[0].url if api.servers else None,
         auth=auth,
-        operations=tuple(
-            _operation(api, op, plan, exports, auth_params, method_names, subject.is_idempotent(op.operation_id))
-            for op in api.operations
-        ),
+        operations=tuple(_operation(subject, op, plan, exports, auth_params, method_names) for op in api.operations),
     )
 
 
@@ -261,14 +283,14 @@ def _auth(api: Api) -> tuple[Credential, ...]:
 
 
 def _operation(
-    api: Api,
+    subject: Subject,
     op: Operation,
     plan: ModelPlan,
     exports: Exports,
     auth_params: set[tuple[ParameterLocation, str]],
     method_names: set[str],
-    idempotent: bool,
 ) -> ClientOperation:
+    api = subject.api
     # Names a method's body uses: an argument called so would hide them.
     taken: set[str] = {"self", "body", "models", "cast", "_core", "_streams"}
     arguments: list[Argument] = []
@@ -299,6 +321,24 @@ def _operation(
     names = ("extra_headers", "extra_query", "extra_body", "timeout", "retry")
     options = CallOptions(*(unique(name, taken) for name in names))
     method_name = unique(snake_name(op.operation_id, "call"), method_names)
+    shape = paging_of(api, op, subject.declared_paging(op.operation_id))
+    inputs = {w.wire: w.name for w in grouped[ParameterLocation.QUERY]}
+    if body is not None:
+        inputs.update({f.wire: f.name for f in body.fields})
+    paging = None
+    if shape is not None and shape.start in inputs and (shape.size is None or shape.size in inputs):
+        iterator = unique(f"iter_{method_name}", method_names)
+        paging = ClientPaging(
+            method_name=iterator,
+            constant=iterator.upper(),
+            style=shape.style,
+            start=inputs[shape.start],
+            size=inputs[shape.size] if shape.size is not None else None,
+            items=shape.items,
+            next=shape.next,
+            first_page=shape.first_page,
+            item_type=_item_type(api, shape.item_schema, exports),
+        )
     return ClientOperation(
         operation_id=op.operation_id,
         method_name=method_name,
@@ -315,9 +355,19 @@ def _operation(
         failures=failures,
         returns=returns,
         stream=any(r.is_success and r.is_event_stream for r in op.responses),
-        idempotent=idempotent,
+        idempotent=subject.is_idempotent(op.operation_id),
         options=options,
+        paging=paging,
     )
+
+
+def _item_type(api: Api, schema: Schema, exports: Exports) -> PyType:
+    """The type of a paged answer's items: the model of a named schema, else whatever JSON it is."""
+    if isinstance(schema, RefSchema):
+        cls = exports.named.get(schema.name)
+        if cls is not None and (cls in exports.responses or cls in exports.requests):
+            return types.model(exports.response_name(cls))
+    return types.ANY
 
 
 def _answers(op: Operation, plan: ModelPlan, exports: Exports) -> tuple[tuple[Answer, ...], tuple[Answer, ...], PyType]:

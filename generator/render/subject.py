@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.cancel.model import CancelBinding
 from generator.ir.model import Api
+from generator.render.paging import DeclaredPaging
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,11 @@ class Subject:
     cancel: CancelBinding | None = None
     credential_env: tuple[str, ...] = ()
     idempotent: tuple[str, ...] = ()  # operations the configuration says are safe to send twice
+    paging: tuple[tuple[str, DeclaredPaging | Literal[False]], ...] = ()  # declared where detection cannot see
+
+    def declared_paging(self, operation_id: str) -> DeclaredPaging | Literal[False] | None:
+        """What the configuration says of an operation's paging, if anything."""
+        return next((declared for name, declared in self.paging if name == operation_id), None)
 
     def is_idempotent(self, operation_id: str) -> bool:
         """Whether the spec, the configuration or the cancel domain (a cancel repeated is a cancel) says so."""

@@ -9,9 +9,13 @@ from pydantic import BaseModel, ConfigDict
 
 
 class RequestModel(BaseModel):
-    """Exact: what the spec says, no more. Patterns use Python's ``re``, as JSON Schema validators do."""
+    """Exact: what the spec says, no more. Patterns use Python's ``re``, as JSON Schema validators do.
 
-    model_config = ConfigDict(regex_engine="python-re", validate_by_name=True, validate_by_alias=True)
+    An object the spec leaves open keeps keys it does not name and sends them as given
+    (``extra="allow"``); a closed one (``additionalProperties: false``) refuses them.
+    """
+
+    model_config = ConfigDict(regex_engine="python-re", validate_by_name=True, validate_by_alias=True, extra="allow")
 
 
 class ResponseModel(BaseModel):
