@@ -196,6 +196,16 @@ class ClientContext:
         return any(op.paging for op in self.operations)
 
     @property
+    def uses_uuid(self) -> bool:
+        """Whether some argument also takes a ``uuid.UUID``."""
+        return Needs.UUID in self.needs
+
+    @property
+    def uses_datetime(self) -> tuple[str, ...]:
+        """What ``client.py`` imports from ``datetime`` for arguments that also take dates and times."""
+        return tuple(sorted(n.symbol for n in self.needs if n.module == "datetime"))
+
+    @property
     def uses_missing(self) -> bool:
         """Whether some argument defaults to pydantic's ``MISSING``."""
         return Needs.MISSING in self.needs
@@ -300,7 +310,7 @@ def _operation(
         if (parameter.location, parameter.name.lower()) in auth_params:
             continue  # supplied by the client's credentials
         name = unique(snake_name(parameter.name), taken)
-        annotation = types.py_type(api, parameter.schema, exports)
+        annotation = types.py_type(api, parameter.schema, exports, friendly=True)
         if parameter.required:
             arguments.append(Argument(name, annotation))
         else:
@@ -310,7 +320,9 @@ def _operation(
     if op.body is not None:
         model = exports.requests[plan.body_class[op.operation_id]]
         fields = tuple(
-            BodyField(unique(snake_name(wire), taken), wire, types.py_type(api, schema, exports).or_missing())
+            BodyField(
+                unique(snake_name(wire), taken), wire, types.py_type(api, schema, exports, friendly=True).or_missing()
+            )
             for wire, schema in types.body_properties(api, op.body.schema)
         )
         body = Body(model, fields, op.body.media_type, op.body.encoding)

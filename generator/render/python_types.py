@@ -40,6 +40,9 @@ class Needs(StrEnum):
     ASYNC_ITERATOR = "collections.abc.AsyncIterator"
     MISSING = "pydantic.MISSING"
     MODELS = "models"
+    UUID = "uuid.UUID"
+    DATETIME = "datetime.datetime"
+    DATE = "datetime.date"
 
     @property
     def module(self) -> str:
@@ -117,9 +120,17 @@ def body_properties(api: Api, schema: Schema) -> list[tuple[str, Schema]]:
     return [(name, schemas[0]) for name, schemas in property_schemas(api, schema).items()]
 
 
-def py_type(api: Api, schema: Schema, exports: Exports) -> PyType:
-    """The annotation for values of ``schema`` as a caller passes them."""
-    core = _core_type(api, schema, exports)
+# Values a caller may pass for strings of these formats, besides the text (the client sends them as text).
+_FRIENDLY = {"uuid": Needs.UUID, "date-time": Needs.DATETIME, "date": Needs.DATE}
+
+
+def py_type(api: Api, schema: Schema, exports: Exports, *, friendly: bool = False) -> PyType:
+    """The annotation for values of ``schema`` as a caller passes them.
+
+    ``friendly``: strings of format ``uuid``, ``date-time`` and ``date`` also take
+    ``UUID``, ``datetime`` and ``date`` (for clients, which send them as text).
+    """
+    core = _core_type(api, schema, exports, friendly)
     if schema.nullable and core.text not in ("Any", "None"):
         return core.or_none()
     return core
@@ -129,7 +140,7 @@ def _literal(values: Iterable[object]) -> PyType:
     return PyType(f"Literal[{', '.join(python_literal(v) for v in values)}]", frozenset({Needs.LITERAL}))
 
 
-def _core_type(api: Api, schema: Schema, exports: Exports) -> PyType:
+def _core_type(api: Api, schema: Schema, exports: Exports, friendly: bool) -> PyType:
     if schema.const is not None:
         return _literal([schema.const.value])
     if schema.enum is not None and all(isinstance(v, (str, int, bool)) for v in schema.enum if v is not None):
@@ -140,8 +151,11 @@ def _core_type(api: Api, schema: Schema, exports: Exports) -> PyType:
             cls = exports.named.get(schema.name, "")
             if cls in exports.requests:
                 return model(exports.requests[cls])
-            return py_type(api, api.schema(schema.name), exports)
+            return py_type(api, api.schema(schema.name), exports, friendly=friendly)
         case StringSchema():
+            extra = _FRIENDLY.get(schema.format or "") if friendly else None
+            if extra is not None:
+                return PyType(f"str | {extra.symbol}", frozenset({extra}))
             return BYTES if schema.is_binary else STR  # as the request models type it
         case IntegerSchema():
             return PyType("int")
@@ -152,11 +166,11 @@ def _core_type(api: Api, schema: Schema, exports: Exports) -> PyType:
         case NullSchema():
             return NONE
         case ArraySchema():
-            item = py_type(api, schema.items, exports)
+            item = py_type(api, schema.items, exports, friendly=friendly)
             return PyType(f"list[{item.text}]", item.needs)
         case ObjectSchema():
             return PyType("dict[str, Any]", frozenset({Needs.ANY}))
         case UnionSchema():
-            return union(py_type(api, variant.schema, exports) for variant in schema.variants)
+            return union(py_type(api, variant.schema, exports, friendly=friendly) for variant in schema.variants)
         case _:  # any, never
             return ANY

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
+from uuid import UUID
 
 import httpx
 from pydantic import MISSING
@@ -77,16 +78,16 @@ class Client(_client.BaseClient):
         self,
         *,
         body: models.PostOrchestrationRunsCancelBody | None = None,
-        workflow_uuid: str | MISSING = MISSING,
+        workflow_uuid: str | UUID | MISSING = MISSING,
         uuids: list[str] | MISSING = MISSING,
         record_id: str | MISSING = MISSING,
         record_title: str | MISSING = MISSING,
         record_title_or_id: str | MISSING = MISSING,
-        release_uuid: str | MISSING = MISSING,
-        batch_uuid: str | MISSING = MISSING,
-        parent_batch_uuid: str | MISSING = MISSING,
-        parent_uuid: str | MISSING = MISSING,
-        parent_node_uuid: str | MISSING = MISSING,
+        release_uuid: str | UUID | MISSING = MISSING,
+        batch_uuid: str | UUID | MISSING = MISSING,
+        parent_batch_uuid: str | UUID | MISSING = MISSING,
+        parent_uuid: str | UUID | MISSING = MISSING,
+        parent_node_uuid: str | UUID | MISSING = MISSING,
         is_group_parent: bool | MISSING = MISSING,
         executions_filter: dict[str, Any] | MISSING = MISSING,
         created_after: str | MISSING = MISSING,
@@ -187,16 +188,16 @@ class AsyncClient(_client.AsyncBaseClient):
         self,
         *,
         body: models.PostOrchestrationRunsCancelBody | None = None,
-        workflow_uuid: str | MISSING = MISSING,
+        workflow_uuid: str | UUID | MISSING = MISSING,
         uuids: list[str] | MISSING = MISSING,
         record_id: str | MISSING = MISSING,
         record_title: str | MISSING = MISSING,
         record_title_or_id: str | MISSING = MISSING,
-        release_uuid: str | MISSING = MISSING,
-        batch_uuid: str | MISSING = MISSING,
-        parent_batch_uuid: str | MISSING = MISSING,
-        parent_uuid: str | MISSING = MISSING,
-        parent_node_uuid: str | MISSING = MISSING,
+        release_uuid: str | UUID | MISSING = MISSING,
+        batch_uuid: str | UUID | MISSING = MISSING,
+        parent_batch_uuid: str | UUID | MISSING = MISSING,
+        parent_uuid: str | UUID | MISSING = MISSING,
+        parent_node_uuid: str | UUID | MISSING = MISSING,
         is_group_parent: bool | MISSING = MISSING,
         executions_filter: dict[str, Any] | MISSING = MISSING,
         created_after: str | MISSING = MISSING,

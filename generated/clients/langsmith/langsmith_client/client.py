@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, cast
+from uuid import UUID
 
 import httpx
 from pydantic import MISSING
@@ -83,8 +84,8 @@ class Client(_client.BaseClient):
         action: Literal["interrupt", "rollback"] | None = None,
         body: models.RunsCancel | None = None,
         status: Literal["pending", "running", "all"] | MISSING = MISSING,
-        thread_id: str | MISSING = MISSING,
-        run_ids: list[str] | MISSING = MISSING,
+        thread_id: str | UUID | MISSING = MISSING,
+        run_ids: list[str | UUID] | MISSING = MISSING,
         extra_headers: Mapping[str, str | None] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -170,8 +171,8 @@ class AsyncClient(_client.AsyncBaseClient):
         action: Literal["interrupt", "rollback"] | None = None,
         body: models.RunsCancel | None = None,
         status: Literal["pending", "running", "all"] | MISSING = MISSING,
-        thread_id: str | MISSING = MISSING,
-        run_ids: list[str] | MISSING = MISSING,
+        thread_id: str | UUID | MISSING = MISSING,
+        run_ids: list[str | UUID] | MISSING = MISSING,
         extra_headers: Mapping[str, str | None] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
