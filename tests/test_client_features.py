@@ -102,14 +102,14 @@ def test_a_cancel_is_retried_by_default_on_503_and_can_be_told_not_to() -> None:
     store.add("run-1", "running")
     store.add("run-2", "running")
     handler = FlakyB3os(store, failures=2)
-    with serve(b3os_server.create_app(handler)) as url:
-        with b3os_client.Client(base_url=url, token="t", sleep=lambda seconds: None) as client:
-            assert client.cancel_run(id="run-1").data is not None  # third try
-            assert handler.calls == 3 and store.status("run-1") == "cancelled"
-            handler.failures, handler.calls = 1, 0
-            with pytest.raises(b3os_client.errors.ServerError):
-                client.cancel_run(id="run-2", retry=None)
-            assert handler.calls == 1 and store.status("run-2") == "running"
+    app = b3os_server.create_app(handler)
+    with serve(app) as url, b3os_client.Client(base_url=url, token="t", sleep=lambda seconds: None) as client:
+        assert client.cancel_run(id="run-1").data is not None  # third try
+        assert handler.calls == 3 and store.status("run-1") == "cancelled"
+        handler.failures, handler.calls = 1, 0
+        with pytest.raises(b3os_client.errors.ServerError):
+            client.cancel_run(id="run-2", retry=None)
+        assert handler.calls == 1 and store.status("run-2") == "running"
 
 
 def _closed_port() -> int:
