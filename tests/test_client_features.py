@@ -144,3 +144,26 @@ def test_uuids_are_passed_as_uuids_and_sent_as_text() -> None:
     with cargo_client.Client(token="t", transport=httpx.MockTransport(answer)) as client:
         client.post_orchestration_runs_cancel(uuids=[run], workflow_uuid=workflow)
     assert json.loads(sent[0]) == {"uuids": [str(run)], "workflowUuid": str(workflow)}
+
+
+@pytest.mark.parametrize("vendor", ["cargo", "skyvern", "b3os", "langsmith", "agno"])
+def test_each_package_s_readme_shows_calls_that_exist_and_parse(vendor: str) -> None:
+    import ast
+    import importlib
+    import re
+
+    from tests.conftest import GENERATED_CLIENTS
+
+    text = (GENERATED_CLIENTS / vendor / "README.md").read_text(encoding="utf-8")
+    client = importlib.import_module(f"{vendor}_client").Client
+    blocks = re.findall(r"^(`{3,})python\n(.*?)^\1$", text, flags=re.MULTILINE | re.DOTALL)
+    calls = [body for _, body in blocks if body.startswith("client.")]
+    assert calls, "one example per group of operations"
+    for body in calls:
+        tree = ast.parse(body)
+        [statement] = tree.body
+        assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        function = statement.value.func
+        assert isinstance(function, ast.Attribute) and hasattr(client, function.attr), body
+    for heading in ("## Authentication", "## Errors", "## Retries", "## Logging"):
+        assert heading in text

@@ -14,10 +14,11 @@ from generator import __version__
 from generator.ir.model import Api, Operation, ParameterLocation, RefSchema, Schema, SchemeKind
 from generator.render import python_types as types
 from generator.render.environment import render_template
+from generator.render.examples import example_value
 from generator.render.formatting import Draft
 from generator.render.model_bridge import ModelPlan
 from generator.render.model_package import Exports, ModelPackage, model_package
-from generator.render.naming import package_name, snake_name, unique
+from generator.render.naming import package_name, python_literal, snake_name, unique
 from generator.render.paging import paging_of
 from generator.render.python_types import Needs, PyType
 from generator.render.subject import Subject
@@ -146,6 +147,20 @@ class ClientOperation:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A call of one method for the package's README: Python source made of names and ``repr`` literals."""
+
+    group: str
+    source: str
+
+    @property
+    def fence(self) -> str:
+        """A Markdown code fence longer than any run of backticks in the source."""
+        runs = [len(run) for run in "".join(c if c == "`" else " " for c in self.source).split()]
+        return "`" * max(3, max(runs, default=0) + 1)
+
+
+@dataclass(frozen=True)
 class ClientContext:
     """Everything the client templates lay out, and what other targets need to know of the client."""
 
@@ -158,6 +173,7 @@ class ClientContext:
     default_base_url: str | None
     auth: tuple[Credential, ...]
     operations: tuple[ClientOperation, ...]
+    examples: tuple[Example, ...] = ()
 
     def operation(self, operation_id: str) -> ClientOperation:
         """The method for ``operation_id``; raises ``KeyError`` if the API has no such operation."""
@@ -165,6 +181,17 @@ class ClientContext:
             if op.operation_id == operation_id:
                 return op
         raise KeyError(operation_id)
+
+    @property
+    def pagers(self) -> tuple[ClientOperation, ...]:
+        """The methods that page."""
+        return tuple(op for op in self.operations if op.paging)
+
+    @property
+    def idempotent_posts(self) -> tuple[str, ...]:
+        """The methods retried though their HTTP method is not safe to repeat, as README code spans."""
+        unsafe = ("POST", "PATCH")
+        return tuple(f"`{op.method_name}`" for op in self.operations if op.idempotent and op.http_method in unsafe)
 
     @property
     def uses_streams(self) -> bool:
@@ -248,6 +275,7 @@ def drafts(subject: Subject) -> list[Draft]:
         files[f"{package}/_streams.py"] = source("client/_streams.py")
     if context.uses_paging:
         files[f"{package}/_pages.py"] = source("client/_pages.py")
+    files["README.md"] = render_template(f"{TEMPLATE_DIR}/README.md.j2", context)
     return [Draft(f"clients/{package_name(api.name)}", files, (package,))]
 
 
@@ -260,6 +288,7 @@ def _context(subject: Subject, package: str, plan: ModelPlan, exports: Exports) 
         auth = (replace(first, env=credential_env, help=help_text), *auth[1:])
     auth_params = {(ParameterLocation.HEADER, a.header.lower()) for a in auth}
     method_names: set[str] = set(_RESERVED)
+    operations = tuple(_operation(subject, op, plan, exports, auth_params, method_names) for op in api.operations)
     return ClientContext(
         package=package,
         distribution=f"{package_name(api.name).replace('_', '-')}-client",
@@ -269,8 +298,31 @@ def _context(subject: Subject, package: str, plan: ModelPlan, exports: Exports) 
         source=api.source,
         default_base_url=api.servers[0].url if api.servers else None,
         auth=auth,
-        operations=tuple(_operation(subject, op, plan, exports, auth_params, method_names) for op in api.operations),
+        operations=operations,
+        examples=_examples(api, operations),
     )
+
+
+def _examples(api: Api, operations: tuple[ClientOperation, ...]) -> tuple[Example, ...]:
+    """One call per operation group (its first tag), with a value for every required argument."""
+    examples: dict[str, Example] = {}
+    for op, method in zip(api.operations, operations, strict=True):
+        group = op.tags[0] if op.tags else ""
+        if group in examples:
+            continue
+        required = {p.name: p.schema for p in op.parameters if p.required}
+        wires = {w.name: w.wire for w in (*method.path_params, *method.query_params, *method.header_params)}
+        values = [
+            f"{argument.name}={python_literal(example_value(api.schema, required[wires[argument.name]]))}"
+            for argument in method.arguments
+            if argument.default is None and wires.get(argument.name) in required
+        ]
+        if method.body is not None and op.body is not None:
+            example = example_value(api.schema, op.body.schema)
+            given = example if isinstance(example, dict) else {}
+            values.extend(f"{f.name}={python_literal(given[f.wire])}" for f in method.body.fields if f.wire in given)
+        examples[group] = Example(group or "operations", f"client.{method.method_name}({', '.join(values)})")
+    return tuple(examples.values())
 
 
 def _auth(api: Api) -> tuple[Credential, ...]:
