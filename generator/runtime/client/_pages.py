@@ -43,11 +43,17 @@ def _field(value: Any, wire: str) -> Any:
     return None
 
 
+def _unwrapped(value: Any) -> Any:
+    # A model of a bare list or map holds its value in ``root``.
+    return value.root if isinstance(value, pydantic.RootModel) else value
+
+
 def _at(value: Any, path: Sequence[str]) -> Any:
+    value = _unwrapped(value)
     for wire in path:
         if value is None:
             return None
-        value = _field(value, wire)
+        value = _unwrapped(_field(value, wire))
     return value
 
 
