@@ -27,10 +27,11 @@ def operation_count(spec: Path) -> int:
 
 
 def client_methods(client_py: Path) -> list[str]:
+    """The client's methods, one per operation: not ``close`` nor the ``iter_`` twins of paged operations."""
     tree = ast.parse(client_py.read_text(encoding="utf-8"))
     [client] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Client"]
     names = [n.name for n in client.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
-    return [n for n in names if n != "close"]
+    return [n for n in names if n != "close" and not (n.startswith("iter_") and n[len("iter_") :] in names)]
 
 
 @pytest.fixture(scope="module")
