@@ -83,10 +83,74 @@ def docstring(text: str | None) -> str:
 
 # Words TypeScript reserves, or gives meaning to, anywhere an identifier may stand.
 _TS_RESERVED = frozenset(
-    "break case catch class const continue debugger default delete do else enum export extends false finally for "
-    "function if import in instanceof new null return super switch this throw true try typeof var void while with "
-    "as implements interface let package private protected public static yield any boolean constructor declare "
-    "get module require number set string symbol type from of async await never unknown object undefined".split()
+    [
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "as",
+        "implements",
+        "interface",
+        "let",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "static",
+        "yield",
+        "any",
+        "boolean",
+        "constructor",
+        "declare",
+        "get",
+        "module",
+        "require",
+        "number",
+        "set",
+        "string",
+        "symbol",
+        "type",
+        "from",
+        "of",
+        "async",
+        "await",
+        "never",
+        "unknown",
+        "object",
+        "undefined",
+    ]
 )
 _TS_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -141,7 +205,9 @@ def jsdoc(text: str | None, indent: int = 0) -> str:
     cleaned = "".join(c if c.isprintable() or c == "\n" else " " for c in text).replace("*/", "* /")
     pad = " " * indent
     lines = []
-    for line in cleaned.strip().splitlines():
-        line = line.rstrip()
-        lines.append(f"{pad} *" + (f" \\{line.lstrip()}" if line.lstrip().startswith("@") else f" {line}" if line else ""))
+    for raw in cleaned.strip().splitlines():
+        line = raw.rstrip()
+        if line.lstrip().startswith("@"):
+            line = "\\" + line.lstrip()  # TSDoc's escape: text, not a tag
+        lines.append(f"{pad} * {line}" if line else f"{pad} *")
     return f"{pad}/**\n" + "\n".join(lines) + f"\n{pad} */\n"
