@@ -87,7 +87,7 @@ export function check(binding: Binding, request: CancelRequest): void {
     if (!caps.statuses.includes(request.status)) {
       throw new UnsupportedCancel(
         vendor,
-        `cancel runs with status ${JSON.stringify(request.status)} (only ${caps.statuses.join(", ")})`,
+        `cancel runs with status '${request.status}' (only ${caps.statuses.join(", ")})`,
       );
     }
     if (ids.length > 0) {
@@ -106,7 +106,7 @@ export function check(binding: Binding, request: CancelRequest): void {
   }
   if (request.action !== undefined && !caps.actions.includes(request.action)) {
     const choice = caps.actions.length > 0 ? ` (only ${caps.actions.join(", ")})` : "";
-    throw new UnsupportedCancel(vendor, `cancel with action ${JSON.stringify(request.action)}${choice}`);
+    throw new UnsupportedCancel(vendor, `cancel with action '${request.action}'${choice}`);
   }
   if (!(ids.length > 0 || request.status || filters.length > 0 || request.scope)) {
     throw new UnsupportedCancel(vendor, "cancel without saying which runs");
