@@ -22,7 +22,8 @@ from generator.render.subject import Subject
 from generator.render.typescript import ts_context
 from tests.conftest import ROOT, VENDORS, vendor_built
 from tests.live_server import serve
-from tests.test_unified import THREAD, VENDORS as UNIFIED_VENDORS, WORKFLOW, add, ids
+from tests.test_unified import THREAD, WORKFLOW, add, ids
+from tests.test_unified import VENDORS as UNIFIED_VENDORS
 
 TSC = ROOT / ".tools" / "node_modules" / ".bin" / "tsc"
 GENERATED_TS = ROOT / "generated" / "ts"
@@ -56,7 +57,7 @@ def check_config(root: Path, packages: list[Path], out: Path, *, emit: bool = Fa
 
 def run_tsc(config: Path) -> tuple[int, str, float]:
     began = time.perf_counter()
-    result = subprocess.run([str(_tsc()), "-p", str(config)], capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run([str(_tsc()), "-p", str(config)], capture_output=True, text=True, check=False)
     return result.returncode, result.stdout + result.stderr, time.perf_counter() - began
 
 
@@ -206,8 +207,8 @@ def test_node_clients_against_the_mock_servers(
     compiled = _compile(tmp_path)
     shutil.copy(NODE_TEST, tmp_path / NODE_TEST.name)
     began = time.perf_counter()
-    result = subprocess.run(  # noqa: S603 - node's own test runner, on our test file
-        ["node", "--test", "--test-reporter=dot", NODE_TEST.name],  # noqa: S607
+    result = subprocess.run(
+        ["node", "--test", "--test-reporter=dot", NODE_TEST.name],
         cwd=tmp_path,
         env={**os.environ, "RUNCANCEL_TS_FIXTURE": json.dumps(fixture)},
         capture_output=True,

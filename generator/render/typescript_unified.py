@@ -20,7 +20,7 @@ from generator.render.environment import render_template
 from generator.render.formatting import Draft
 from generator.render.naming import package_name
 from generator.render.subject import Subject
-from generator.render.typescript import TYPESCRIPT_VERSION, TEMPLATE_DIR, TsOperation, ts_context
+from generator.render.typescript import TEMPLATE_DIR, TYPESCRIPT_VERSION, TsOperation, ts_context
 from generator.render.unified import VendorBinding, vendor_binding
 from generator.runtime import source
 
