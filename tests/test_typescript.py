@@ -224,3 +224,60 @@ def test_node_clients_against_the_mock_servers(
         vendor = UNIFIED_VENDORS[name]
         assert {store.status(r) for r in [*one, *many, running]} <= {vendor.cancelled}, name
         assert store.status(finished) == vendor.finished, name
+
+
+CORPUS_SPECS = {"skyvern": "skyvern-full.json", "b3os": "b3os-full.json", "langgraph": "langgraph-full.json"}
+
+
+@pytest.mark.slow
+def test_every_corpus_spec_generates_and_compiles_strict(tmp_path: Path) -> None:
+    from generator.cli import main
+    from tests.conftest import CORPUS
+
+    began = time.perf_counter()
+    for name, spec in CORPUS_SPECS.items():
+        argv = ["generate", "--lenient", "--quiet", "--spec", str(CORPUS / spec), "--name", name]
+        assert main([*argv, "--out", str(tmp_path / name), "--target", "typescript"]) == 0
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == [".manifest.json", "ts"]
+        operations = sum(
+            1
+            for item in json.loads((CORPUS / spec).read_text(encoding="utf-8"))["paths"].values()
+            for method in item
+            if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+        )
+        client = (tmp_path / name / "ts" / name / "src" / "client.ts").read_text(encoding="utf-8")
+        assert client.count("Endpoint = {") == operations, name
+    generated = time.perf_counter() - began
+    found = [tmp_path / name / "ts" / name for name in CORPUS_SPECS]
+    code, output, seconds = run_tsc(check_config(tmp_path, found, tmp_path))
+    assert code == 0, output[:5000]
+    print(f"corpus: generated in {generated:.1f}s, tsc --strict --noEmit in {seconds:.1f}s")
+
+
+def test_a_hostile_spec_yields_a_package_that_compiles_and_runs_nothing(tmp_path: Path) -> None:
+    from generator.ir.normalise import normalise
+    from generator.load import load_spec
+    from generator.load.problem import Diagnostics
+    from generator.render import typescript
+    from generator.render.formatting import finish
+
+    diagnostics = Diagnostics(lenient=True)
+    files = load_spec(ROOT / "tests" / "fixtures" / "specs" / "hostile.yaml", diagnostics)
+    assert files is not None
+    rendered = finish(typescript.drafts(Subject(normalise(files, "hostile spec", diagnostics))))
+    for relative, data in rendered.items():
+        assert relative.startswith("ts/hostile_spec/") and ".." not in Path(relative).parts, relative
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(data)
+    package = tmp_path / "ts" / "hostile_spec"
+    code, output, _ = run_tsc(check_config(tmp_path, [package], tmp_path))
+    assert code == 0, output
+    # Compiled and imported, the package runs nothing the spec says: its strings stay strings.
+    code, output, _ = run_tsc(check_config(tmp_path / "ts", [package], tmp_path, emit=True))
+    assert code == 0, output
+    script = f"await import({json.dumps((tmp_path / 'js' / 'hostile_spec' / 'src' / 'index.js').as_uri())});"
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert not list(tmp_path.glob("PWNED*")) and not result.stdout

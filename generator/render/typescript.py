@@ -155,6 +155,8 @@ class TypeWriter:
         if variant.forbids:
             parts.append("{ " + "; ".join(f"{ts_property_key(n)}?: never" for n in variant.forbids) + " }")
         for excluded in variant.excludes:
+            if not excluded:
+                continue  # nothing to leave out: another variant takes every value, and the union with it
             # Not all of them together: at least one is absent.
             parts.append("(" + " | ".join(f"{{ {ts_property_key(n)}?: never }}" for n in excluded) + ")")
         return " & ".join(parts)
@@ -591,7 +593,7 @@ def _cases(api: Api, schema: Schema, type_: str, start: int) -> list[TypeCase]:
             if base is None:
                 continue
             found.append((_object_text(base), True, f"the {variant.name!r} form"))
-            added = [(tuple(excluded), f"with {'+'.join(excluded)} as well") for excluded in variant.excludes]
+            added = [(tuple(e), f"with {'+'.join(e)} as well") for e in variant.excludes if e]
             added += [((name,), f"with {name}, which it forbids") for name in variant.forbids]
             for names, what in added:
                 extra = _with(api, declared, base, names)
