@@ -281,3 +281,13 @@ def test_a_hostile_spec_yields_a_package_that_compiles_and_runs_nothing(tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert not list(tmp_path.glob("PWNED*")) and not result.stdout
+
+
+def test_spec_strings_stay_inert_in_typescript() -> None:
+    from generator.render.naming import jsdoc, ts_camel_name, ts_literal, ts_property_key
+
+    block = jsdoc("evil */ require('child_process').exec('x') /*\n@param x\u2028y", 2)
+    assert block.count("*/") == 1 and block.rstrip().endswith("*/") and "\\@param" in block
+    assert ts_literal('a"b\u2028${x}`') == '"a\\"b\\u2028${x}`"'
+    assert ts_property_key("__proto__") == '"__proto__"' and ts_property_key("a-b") == '"a-b"'
+    assert ts_camel_name("delete") == "delete_" and ts_camel_name("1st run") == "value1stRun"
