@@ -24,7 +24,10 @@ export interface ClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** A fetch of your own (tests, proxies); default: the platform's. */
   readonly fetch?: typeof fetch;
-  /** Check each request body against the operation's schema before sending it (off by default; the types always hold). */
+  /**
+   * Check each request body before sending it, where the package has a check for the operation (off by default;
+   * the types always hold). No checks are generated yet: today this runs only checks passed in by hand.
+   */
   readonly validate?: boolean;
 }
 
