@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check diff lint typecheck test clean
+.PHONY: generate check diff lint typecheck test clean tools
 
 # The revision `make diff` compares the specs against (a pipeline sets it to its base branch).
 BASE ?= main
@@ -14,6 +14,15 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
+
+# The pinned TypeScript compiler (.tools/package.json), installed into .tools/node_modules, never globally;
+# reinstalled only when the pin changes.
+TSC := .tools/node_modules/.bin/tsc
+$(TSC): .tools/package.json .tools/package-lock.json
+	cd .tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(TSC)
+
+tools: $(TSC)
 
 generate: $(STAMP)
 	$(PY) -m generator generate
@@ -32,8 +41,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-test: $(STAMP) check lint typecheck
+test: $(STAMP) $(TSC) check lint typecheck
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .tools/node_modules

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator import targets as registry
 
 if TYPE_CHECKING:
     # Types only: the modules behind them are imported by the commands that need them, keeping start-up light.
@@ -83,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--spec", type=Path, help="ad-hoc: generate for this spec file, without the configuration")
     generate.add_argument("--name", help="ad-hoc: the API's name (default: the spec file's name)")
     generate.add_argument("--out", type=Path, help="ad-hoc: the output directory")
+    generate.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        choices=registry.PER_API,
+        help="ad-hoc: make this target (repeatable; default: ir, client and server)",
+    )
     generate.set_defaults(run=_run_generate)
 
     diff = commands.add_parser(
@@ -187,7 +195,7 @@ def _run_generate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     config_path = args.config or Path("generator.yaml")
-    ad_hoc = args.spec is not None or args.out is not None
+    ad_hoc = args.spec is not None or args.out is not None or bool(args.target)
     # Checked before the library is even imported: an unchanged tree costs no more than start-up.
     if not ad_hoc and not args.vendor and not args.full and manifest.unchanged_output(config_path, __version__):
         if not args.quiet:
@@ -199,10 +207,16 @@ def _run_generate(args: argparse.Namespace) -> int:
     printer = _Printer(quiet=args.quiet, verbose=args.verbose)
     if ad_hoc:
         if args.spec is None or args.out is None or args.vendor:
-            print("generate: the ad-hoc form is --spec FILE --out DIR [--name NAME]", file=sys.stderr)
+            print("generate: the ad-hoc form is --spec FILE --out DIR [--name NAME] [--target T]", file=sys.stderr)
             return EXIT_INPUT
         result = generate_spec(
-            args.spec, args.out, name=args.name, check=args.check, lenient=args.lenient, listener=printer
+            args.spec,
+            args.out,
+            name=args.name,
+            check=args.check,
+            lenient=args.lenient,
+            listener=printer,
+            targets=args.target,
         )
     else:
         result = generate(

@@ -22,6 +22,8 @@ _NAME = r"^[a-z][a-z0-9_]*$"
 # What can be generated per vendor, and across vendors.
 VENDOR_TARGETS = targets.PER_API
 UNIFIED = "unified"  # the layer across vendors, built on their clients
+# What is made when the configuration does not say: everything but the opt-in targets.
+DEFAULT_TARGETS = tuple(t for t in (*VENDOR_TARGETS, *targets.ACROSS_APIS) if t not in targets.OPT_IN)
 
 
 def _targets_schema(names: tuple[str, ...]) -> dict[str, Any]:
@@ -172,7 +174,8 @@ class VendorConfig:
     # Paging declared per operation where detection cannot see it (False: the operation does not page).
     paging: tuple[tuple[str, DeclaredPaging | Literal[False]], ...] = ()
     include: OperationFilter | None = None
-    targets: tuple[str, ...] = VENDOR_TARGETS  # what to generate for it, in VENDOR_TARGETS order
+    # What to generate for it, in VENDOR_TARGETS order.
+    targets: tuple[str, ...] = tuple(t for t in VENDOR_TARGETS if t in DEFAULT_TARGETS)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,12 @@ class Config:
     path: Path
     output: Path
     vendors: tuple[VendorConfig, ...]
-    unified: bool = True  # whether the layer across vendors is generated
+    across: tuple[str, ...] = (UNIFIED,)  # the layers across vendors that are generated, in ACROSS_APIS order
+
+    @property
+    def unified(self) -> bool:
+        """Whether the Python layer across vendors is generated."""
+        return UNIFIED in self.across
 
     def vendor(self, name: str) -> VendorConfig | None:
         """The vendor called ``name``, if configured."""
@@ -201,28 +209,31 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
     if errors:
         return None
     base = path.parent
-    chosen = source.data.get("targets", [*VENDOR_TARGETS, *targets.ACROSS_APIS])
+    chosen = source.data.get("targets", DEFAULT_TARGETS)
     defaults = tuple(t for t in VENDOR_TARGETS if t in chosen)
     vendors = tuple(_vendor(source, name, raw, base, defaults) for name, raw in source.data["vendors"].items())
-    unified = UNIFIED in chosen
-    if unified and not _clients_for_unified(source, vendors, diagnostics):
+    across = tuple(t for t in targets.ACROSS_APIS if t in chosen)
+    # Every layer is checked, so one run reports every missing target.
+    checked = [_built_on(source, vendors, layer, diagnostics) for layer in across]
+    if not all(checked):
         return None
     output = base / source.data.get("output", "generated")
-    return Config(path=path, output=output, vendors=vendors, unified=unified)
+    return Config(path=path, output=output, vendors=vendors, across=across)
 
 
-def _clients_for_unified(source: SourceFile, vendors: tuple[VendorConfig, ...], diagnostics: Diagnostics) -> bool:
-    """Whether every vendor with a cancel operation has the client the unified layer is built on."""
+def _built_on(source: SourceFile, vendors: tuple[VendorConfig, ...], layer: str, diagnostics: Diagnostics) -> bool:
+    """Whether every vendor with a cancel operation has the per-vendor target the layer ``layer`` is built on."""
+    base = targets.BUILT_ON[layer]
     fine = True
     for vendor in vendors:
-        if vendor.cancel is None or "client" in vendor.targets:
+        if vendor.cancel is None or base in vendor.targets:
             continue
         own = "targets" in source.data["vendors"][vendor.name]
         at = jp.join("", "vendors", vendor.name, "targets") if own else "/targets"
         diagnostics.error(
             source.locate(at),
-            f"vendor {vendor.name!r} declares a cancel operation but no client target: the unified "
-            "layer is built on its client (add 'client', or leave 'unified' out of the top-level targets)",
+            f"vendor {vendor.name!r} declares a cancel operation but no {base} target: the {layer} "
+            f"layer is built on its {base} (add {base!r}, or leave {layer!r} out of the top-level targets)",
         )
         fine = False
     return fine

@@ -111,7 +111,7 @@ def generate(
         return GenerateResult(loaded.output, tuple(diagnostics.problems), failed=True)
     targets = resolve_targets(list(vendors or ()), loaded, diagnostics)
     problems: list[Problem] = []
-    rendered = _render(targets, lenient, heard, problems, unify=loaded.unified and not vendors)
+    rendered = _render(targets, lenient, heard, problems, across=() if vendors else loaded.across)
     if rendered is None:
         return GenerateResult(loaded.output, tuple(problems), failed=True)
     inputs = manifest.input_hashes([loaded.path, *rendered.read], loaded.path.parent)
@@ -129,12 +129,20 @@ def generate_spec(
     check: bool = False,
     lenient: bool | None = None,
     listener: Listener | None = None,
+    targets: Sequence[str] = (),
 ) -> GenerateResult:
-    """Generate a client, a server and the IR for one spec into ``out``, without a configuration."""
+    """Generate a client, a server and the IR for one spec into ``out``, without a configuration.
+
+    ``targets`` names the per-API targets to make instead (``typescript`` among them); unknown names raise.
+    """
     spec, out = Path(spec), Path(out)
+    unknown = [t for t in targets if t not in registry.PER_API]
+    if unknown:
+        raise ValueError(f"unknown target {unknown[0]!r} (one of {', '.join(registry.PER_API)})")
     target = Target(name or spec.stem, spec, str(spec))
     problems: list[Problem] = []
-    rendered = _render([target], lenient, listener or Silent(), problems, unify=False)
+    wanted = tuple(t for t in registry.PER_API if t in targets) if targets else None
+    rendered = _render([target], lenient, listener or Silent(), problems, across=(), wanted=wanted)
     if rendered is None:
         return GenerateResult(out, tuple(problems), failed=True)
     inputs = manifest.input_hashes(rendered.read, out)
@@ -142,9 +150,20 @@ def generate_spec(
 
 
 def _render(
-    targets: Sequence[Target], lenient: bool | None, heard: Listener, problems: list[Problem], *, unify: bool
+    targets: Sequence[Target],
+    lenient: bool | None,
+    heard: Listener,
+    problems: list[Problem],
+    *,
+    across: Sequence[str],
+    wanted: Sequence[str] | None = None,
 ) -> _Rendered | None:
-    """Every file for ``targets``, formatted, and the spec files read; None when any input is bad."""
+    """Every file for ``targets``, formatted, and the spec files read; None when any input is bad.
+
+    ``across`` names the layers across APIs to make; ``wanted`` the per-API targets of a spec
+    named without a configuration (None: the default ones).
+    """
+    from generator.config import DEFAULT_TARGETS
     from generator.render.environment import compile_templates
     from generator.render.formatting import finish
     from generator.rule_checks import RuleCheck, RuleChecks
@@ -156,14 +175,16 @@ def _render(
     # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
     # imports the model generator); nothing is written before their verdict is in.
     rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, lenient)) for t in targets]
-    width = max([len(t.name) for t in targets] + [len("unified")])
+    width = max([len(t.name) for t in targets] + [len("unified")] + [len(label) for label in across])
     with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, lenient, rendered.read, check_rules=False)
             loaded = time.perf_counter() - began
-            wanted = target.vendor.targets if target.vendor else registry.PER_API
-            produced = _target_drafts(target, built, wanted, functools.partial(checks.problems, index))
+            chosen = target.vendor.targets if target.vendor else wanted
+            if chosen is None:
+                chosen = tuple(t for t in registry.PER_API if t in DEFAULT_TARGETS)
+            produced = _target_drafts(target, built, chosen, functools.partial(checks.problems, index))
             built.add_rule_problems(checks.problems(index))
             problems.extend(built.diagnostics.problems)
             heard.problems(built.diagnostics.problems)
@@ -177,13 +198,12 @@ def _render(
                 heard.progress(_progress(target.name, width, label, target_drafts, seconds))
     if failed:
         return None  # nothing is written when any input is bad: the previous output stays whole
-    if unify:
-        for label in registry.ACROSS_APIS:
-            began = time.perf_counter()
-            across = registry.across_apis(label)(subjects)
-            drafts.extend(across)
-            if across:
-                heard.progress(_progress(label, width, "", across, time.perf_counter() - began))
+    for label in across:
+        began = time.perf_counter()
+        layer = registry.across_apis(label)(subjects)
+        drafts.extend(layer)
+        if layer:
+            heard.progress(_progress(label, width, "", layer, time.perf_counter() - began))
     began = time.perf_counter()
     rendered.files = finish(drafts)
     python = sum(p.endswith(".py") for p in rendered.files)

@@ -132,7 +132,9 @@ def tool_digest() -> str:
     """
     base = PACKAGE_ROOT.parent
     hashed = hashlib.sha256()
-    for path in sorted([*PACKAGE_ROOT.rglob("*.py"), *TEMPLATES.rglob("*.j2")]):
+    # The runtime's TypeScript is copied into outputs as much as its Python is.
+    code = [*PACKAGE_ROOT.rglob("*.py"), *PACKAGE_ROOT.rglob("*.ts")]
+    for path in sorted([*code, *TEMPLATES.rglob("*.j2")]):
         data = path.read_bytes()
         hashed.update(f"{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())
         hashed.update(data)

@@ -22,10 +22,15 @@ _PER_API = {
     "ir": "generator.render.ir_json",
     "client": "generator.render.python_client",
     "server": "generator.render.fastapi_server",
+    "typescript": "generator.render.typescript",
 }
-_ACROSS_APIS = {"unified": "generator.render.unified"}
+_ACROSS_APIS = {"unified": "generator.render.unified", "typescript-unified": "generator.render.typescript_unified"}
 PER_API = tuple(_PER_API)
 ACROSS_APIS = tuple(_ACROSS_APIS)
+# Targets made only where a configuration (or --target) names them, so adding one changes no existing output.
+OPT_IN = frozenset({"typescript", "typescript-unified"})
+# The per-API target each across-API target is built on: every vendor with a cancel operation needs it.
+BUILT_ON = {"unified": "client", "typescript-unified": "typescript"}
 
 
 def per_api(label: str) -> PerApi:

@@ -119,7 +119,11 @@ def test_output_is_the_same_whatever_the_hash_seed_and_directory(project: Path, 
 
 def test_targets_choose_what_is_generated_and_dropping_one_removes_its_files(project: Path) -> None:
     config = project / "generator.yaml"
+    # The committed configuration opts into TypeScript; this test starts from one that names no targets.
+    committed = "targets: [ir, client, server, unified, typescript, typescript-unified]\n"
     original = config.read_text()
+    assert committed in original
+    original = original.replace(committed, "")
     assert "\ntargets:" not in original and "  agno:\n    spec: specs/agno.yaml\n" in original
     config.write_text(
         original.replace("output: generated\n", "output: generated\ntargets: [client, unified]\n").replace(
@@ -152,8 +156,9 @@ def test_progress_is_one_line_per_vendor_and_target_and_quiet_is_silent(
     made = {p.relative_to(project / "generated").as_posix() for p in (project / "generated").rglob("*") if p.is_file()}
     for vendor in ("cargo", "skyvern", "b3os", "langsmith", "agno"):
         mine = [line.split() for line in lines if line.split()[0] == vendor]
-        assert [words[1] for words in mine] == ["spec", "ir", "client", "server"]
+        assert [words[1] for words in mine] == ["spec", "ir", "client", "server", "typescript"]
         counts = {words[1]: int(words[2]) for words in mine[1:]}
+        assert counts["typescript"] == sum(p.startswith(f"ts/{vendor}/") for p in made)
         assert counts["client"] == sum(p.startswith(f"clients/{vendor}/") for p in made)
         assert counts["server"] == sum(p.startswith(f"servers/{vendor}/") for p in made)
     assert lines[-1].startswith(f"generated {len(made) - 1} files into ")  # the manifest is not counted
@@ -161,3 +166,17 @@ def test_progress_is_one_line_per_vendor_and_target_and_quiet_is_silent(
     (project / "specs" / "agno.yaml").write_text((project / "specs" / "agno.yaml").read_text() + "\n# touched\n")
     assert main(["--config", config, "generate", "--quiet"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_typescript_is_opt_in_a_configuration_without_targets_makes_what_it_made_before(project: Path) -> None:
+    config = project / "generator.yaml"
+    committed = "targets: [ir, client, server, unified, typescript, typescript-unified]\n"
+    config.write_text(config.read_text().replace(committed, ""))
+    assert main(["--config", str(config), "generate", "--quiet"]) == 0
+    output = project / "generated"
+    assert sorted(p.name for p in output.iterdir()) == [".manifest.json", "README.md", "clients", "ir", "servers"]
+    # Byte for byte what the committed tree holds outside ts/ (the manifest records other inputs).
+    for path in output.rglob("*"):
+        relative = path.relative_to(output)
+        if path.is_file() and relative.name != ".manifest.json":
+            assert path.read_bytes() == (ROOT / "generated" / relative).read_bytes(), relative

@@ -2,7 +2,9 @@
 
 ``pyrepr`` turns any value into a Python literal, ``doc`` makes text safe
 inside a docstring, ``tomlstr`` makes a TOML string, ``mdcell`` a Markdown
-table cell. Templates never paste a spec string raw.
+table cell; for TypeScript, ``tslit`` makes a literal (strings as ASCII JSON),
+``tskey`` a property key and ``jsdoc`` a comment block. Templates never paste a
+spec string raw.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from generator.render.naming import docstring, python_literal
+from generator.render.naming import docstring, jsdoc, python_literal, ts_literal, ts_property_key
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -84,6 +86,9 @@ def template_environment(bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.
     env.filters["doc"] = docstring
     env.filters["tomlstr"] = _tomlstr
     env.filters["mdcell"] = _mdcell
+    env.filters["tslit"] = ts_literal
+    env.filters["tskey"] = ts_property_key
+    env.filters["jsdoc"] = jsdoc
     return env
 
 

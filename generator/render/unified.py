@@ -230,3 +230,8 @@ def _inputs(binding: CancelBinding, method: ClientOperation) -> tuple[RoleInput,
         if name is not None and item.role in (CancelRole.RUN_ID, CancelRole.SCOPE, CancelRole.ACTION):
             result.append(RoleInput(item.role.value, "parameter", name))
     return tuple(result)
+
+
+def vendor_binding(subject: Subject) -> VendorBinding | None:
+    """What a unified layer in any language needs of one vendor; None for a vendor without a cancel operation."""
+    return _vendor(subject, subject.cancel) if subject.cancel is not None else None
