@@ -318,7 +318,8 @@ class JsonSchemaWriter:
         return {keyword: branches}
 
     def _variant(self, schema: Schema, name: str, context: str) -> Any:
-        if not (self.options.named_variants and (isinstance(schema, ObjectSchema) or (self.options.mode.checks and _constrained(schema)))):
+        own_class = isinstance(schema, ObjectSchema) or (self.options.mode.checks and _constrained(schema))
+        if not (self.options.named_variants and own_class):
             return self.write(schema, context)
         # Object variants become definitions of their own: readable classes in signatures and errors.
         # So do scalars with constraints, which the model generator can only check in a class of its own.

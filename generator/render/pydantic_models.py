@@ -23,7 +23,8 @@ _FIELDS = PydanticFieldNameResolver(snake_case_field=True)
 
 def field_name(wire: str) -> str:
     """The Python name the model generator gives the property ``wire`` (the library's own resolver)."""
-    return _FIELDS.get_valid_name(wire)
+    name: str = _FIELDS.get_valid_name(wire)
+    return name
 
 
 def generate_models(document: dict[str, Any], side: Side, package: str) -> str | None:

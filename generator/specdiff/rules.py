@@ -114,14 +114,20 @@ _REQUEST: dict[str, tuple[Impact, str]] = {
     "became-write-only": (INF, "{subject} became write-only"),
     "no-longer-write-only": (INF, "{subject} is no longer write-only"),
     "default-added": (INF, "{subject} now defaults to {after}"),
-    "default-changed": (WRN, "the default of {subject} changed from {before} to {after}: callers that omit it get another behaviour"),
+    "default-changed": (
+        WRN,
+        "the default of {subject} changed from {before} to {after}: callers that omit it get another behaviour",
+    ),
     "default-removed": (WRN, "{subject} no longer defaults to {before}"),
     "became-deprecated": (INF, "{subject} is deprecated"),
     "no-longer-deprecated": (INF, "{subject} is no longer deprecated"),
     "deprecated-parameter-removed": (WRN, "deprecated {subject} was removed"),
     "deprecated-property-removed": (WRN, "deprecated request property {subject!r} was removed"),
     "sunset-parameter-removed": (BRK, "deprecated {subject} was removed before its sunset date {before}"),
-    "sunset-property-removed": (BRK, "deprecated request property {subject!r} was removed before its sunset date {before}"),
+    "sunset-property-removed": (
+        BRK,
+        "deprecated request property {subject!r} was removed before its sunset date {before}",
+    ),
 }
 # Upper and lower bounds: tightening breaks a request, loosening does not.
 _BOUNDS = (("max-items", True), ("max-length", True), ("maximum", True), ("exclusive-maximum", True),

@@ -78,12 +78,16 @@ def surface(api: Api) -> Surface:
         for location, group in (("path", op.path_params), ("query", op.query_params), ("header", op.header_params)):
             for wire in group:
                 argument = annotations[wire.name]
-                members.append(_argument(f"{location}:{wire.wire}", wire.name, argument.annotation.text, argument.default))
+                members.append(
+                    _argument(f"{location}:{wire.wire}", wire.name, argument.annotation.text, argument.default)
+                )
         if op.body is not None:
             members.append(_argument("body", "body", op.body.model, "None"))
             members.extend(_argument(f"field:{f.wire}", f.name, f.annotation.text, "MISSING") for f in op.body.fields)
         ir_op = by_id[op.operation_id]
-        methods.append(Scope(f"{op.http_method.upper()} {op.path}", op.method_name, tuple(members), "", ir_op.pointer, "method"))
+        methods.append(
+            Scope(f"{op.http_method.upper()} {op.path}", op.method_name, tuple(members), "", ir_op.pointer, "method")
+        )
     classes = []
     for side, document, origins, names in (
         ("request", plan.requests, plan.request_origins, exports.requests),
