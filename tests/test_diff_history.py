@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -57,7 +57,7 @@ def history() -> list[Version]:
 
 
 def pairs(history: list[Version]) -> Iterator[tuple[Version, Version]]:
-    return zip(history, history[1:], strict=False)
+    return itertools.pairwise(history)
 
 
 def test_self_diff_finds_nothing_and_pairs_are_judged(history: list[Version]) -> None:
@@ -96,7 +96,10 @@ def real_names(version: Version) -> frozenset[str]:
             names.add(op.method_name)
             names.update(f"{op.method_name}({a.name})" for a in op.arguments)
         package = client_package(api)
-        for module, public in (("_request_models", models.exports.requests), ("_response_models", models.exports.responses)):
+        for module, public in (
+            ("_request_models", models.exports.requests),
+            ("_response_models", models.exports.responses),
+        ):
             code = models.files.get(f"{package}/{module}.py")
             if code is None:
                 continue
@@ -110,9 +113,9 @@ def real_names(version: Version) -> frozenset[str]:
 
 def _fields(node: ast.ClassDef) -> Iterator[str]:
     for item in node.body:
-        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            if item.target.id not in ("model_config", "root") and not item.target.id.startswith("_"):
-                yield item.target.id
+        target = item.target if isinstance(item, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and target.id not in ("model_config", "root") and not target.id.startswith("_"):
+            yield target.id
 
 
 def planned_names(api: Api) -> frozenset[str]:

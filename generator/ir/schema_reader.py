@@ -393,6 +393,18 @@ class SchemaReader:
         return result
 
 
+def _own_properties(union: UnionSchema, index: int) -> list[str]:
+    """The properties variant ``index`` declares and no other variant does."""
+    others = {
+        p.name
+        for i, v in enumerate(union.variants)
+        if i != index and isinstance(v.schema, ObjectSchema)
+        for p in v.schema.properties
+    }
+    schema = union.variants[index].schema
+    return [p.name for p in schema.properties if p.name not in others] if isinstance(schema, ObjectSchema) else []
+
+
 def _distinguishing_constants(union: UnionSchema) -> list[str] | None:
     """Per variant, the constant of a property every variant fixes to a different value, if there is one."""
     fixed: list[dict[str, str]] = []
@@ -439,6 +451,8 @@ def _variant_names(union: UnionSchema, titles: list[str | None]) -> list[str]:
             name = "+".join(own)
         elif not isinstance(variant.schema, ObjectSchema):
             name = variant.schema.kind
+        elif declared := _own_properties(union, index):
+            name = "+".join(declared[:2])  # what it alone declares, as it requires nothing of its own
         else:
             name = f"variant {index + 1}"
         while name in names:

@@ -185,8 +185,8 @@ _RESPONSE: dict[str, tuple[Impact, str]] = {
     "description-changed": (INF, "the description of {subject} changed"),
 }
 # Answers are parsed leniently: patterns, bounds and closed objects are not re-checked by the clients.
-_LENIENT = ("pattern-", "additional-properties-", "unique-items-", "multiple-of-", "read-only", "write-only",
-            "became-read-only", "became-write-only", "no-longer-read-only", "no-longer-write-only",
+_LENIENT = ("pattern-", "additional-properties-", "unique-items-", "multiple-of-", "became-read-only",
+            "became-write-only", "no-longer-read-only", "no-longer-write-only",
             *(f"{bound}-" for bound, _ in _BOUNDS))  # fmt: skip
 for _kind in [k for k in _REQUEST if k.startswith(_LENIENT)]:
     _RESPONSE[_kind] = (INF, _REQUEST[_kind][1])

@@ -129,6 +129,9 @@ class _OperationDiff:
         self.out.append(Change(area, kind, self.name, pointer, subject, _text(before), _text(after)))
 
     def changes(self) -> list[Change]:
+        if self.old.deprecated != self.new.deprecated:
+            kind = "operation-deprecated" if self.new.deprecated else "operation-no-longer-deprecated"
+            self.add("operation", kind, self.new.pointer, self.name)
         self._security()
         self._parameters()
         self._body()
@@ -488,15 +491,23 @@ class _OperationDiff:
         for variant in union.variants:
             if variant is not kept:
                 self.add(area, kind, pointer, f"{subject} variant {variant.name!r}")
+        # The branch as the union gives it: the union's nullability and default apply to it.
+        branch = replace(
+            kept.schema, nullable=union.nullable or kept.schema.nullable, default=kept.schema.default or union.default
+        )
         if old_side:
-            self._schema(
-                area, replace(kept.schema, nullable=old.nullable or kept.schema.nullable), new, pointer, subject
-            )
+            self._schema(area, branch, new, pointer, subject)
         else:
-            self._schema(
-                area, old, replace(kept.schema, nullable=new.nullable or kept.schema.nullable), pointer, subject
-            )
+            self._schema(area, old, branch, pointer, subject)
         return True
+
+    def _tag(self, variant: Variant, api: Api) -> tuple[object, ...] | None:
+        """What an object variant requires and fixes (its constants): how a renamed branch is recognised."""
+        schema = self._resolve(variant.schema, api)
+        if not isinstance(schema, ObjectSchema) or not schema.required:
+            return None
+        constants = sorted((p.name, _json(_literal(p.schema)[0])) for p in schema.properties if _literal(p.schema)[0])
+        return (schema.required, tuple(constants))
 
     def _union(self, area: str, old: UnionSchema, new: UnionSchema, pointer: str, subject: str) -> None:
         if old.combinator != new.combinator:
@@ -518,7 +529,8 @@ class _OperationDiff:
         for variant in list(leftover_old):
             named = next((v for v in unmatched_new if v.name == variant.name), None)
             if named is None:
-                named = next((v for v in unmatched_new if _tag(variant) is not None and _tag(v) == _tag(variant)), None)
+                tag = self._tag(variant, self.old_api)
+                named = next((v for v in unmatched_new if tag is not None and self._tag(v, self.new_api) == tag), None)
             if named is not None:
                 unmatched_new.remove(named)
                 leftover_old.remove(variant)
@@ -529,11 +541,6 @@ class _OperationDiff:
             self.add(area, "variant-added", pointer, f"{subject} variant {variant.name!r}")
         for before, after in pairs:
             self._schema(area, before.schema, after.schema, pointer, f"{subject} variant {after.name!r}")
-
-
-def _tag(variant: Variant) -> tuple[str, ...] | None:
-    """What an object variant alone requires: how a renamed branch is recognised."""
-    return variant.requires or None
 
 
 def _literal(schema: Schema) -> tuple[object | None, tuple[object, ...] | None]:
