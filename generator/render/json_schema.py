@@ -175,6 +175,8 @@ class JsonSchemaWriter:
             ):
                 if flag:
                     out[key] = True
+            if schema.sunset is not None:
+                out["x-sunset"] = schema.sunset  # read back as the same date
         # A request model leaves defaults out (the server applies them); a model default
         # would also make the field accept null.
         if schema.default is not None and mode is not Mode.REQUEST_MODELS:
