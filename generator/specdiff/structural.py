@@ -7,6 +7,7 @@ that accepts the same payloads produces no change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -97,12 +98,19 @@ class _Canon:
     def __init__(self, old: Api, new: Api) -> None:
         self.apis = (old, new)
         self.cache: tuple[dict[str, str], dict[str, str]] = ({}, {})
+        self.memo: dict[tuple[int, int, bool], str] = {}
 
     def text(self, schema: Schema, side: int, loose: bool = False) -> str:
         """The canonical text; ``loose`` also ignores nullability and defaults (a union branch's flags)."""
-        if loose:
-            schema = replace(schema, nullable=False, default=None)
-        return self._text(schema, side, ())
+        # Unions are matched pairwise: without this cache large specs spend seconds re-spelling branches.
+        # Keyed by identity, as both IRs outlive the diff.
+        key = (id(schema), side, loose)
+        text = self.memo.get(key)
+        if text is None:
+            plain = replace(schema, nullable=False, default=None) if loose else schema
+            text = self._text(plain, side, ())
+            self.memo[key] = text
+        return text
 
     def _text(self, schema: Schema, side: int, stack: tuple[str, ...]) -> str:
         if isinstance(schema, RefSchema):
@@ -559,8 +567,13 @@ def _json(value: object) -> str:
 def _canonical(schema: Schema, inner: Callable[[Schema], str]) -> str:
     """A spelling-independent text of a schema: prose, property and variant order do not count.
 
-    ``inner`` gives the text of a sub-schema (the caller resolves ``$ref``\\ s there).
+    ``inner`` gives the text of a sub-schema (the caller resolves ``$ref``\\ s there). The text is a
+    digest: nested texts stay short, where spelled out they would grow with every level of quoting.
     """
+    return hashlib.sha256(_spelled(schema, inner).encode("utf-8")).hexdigest()[:24]
+
+
+def _spelled(schema: Schema, inner: Callable[[Schema], str]) -> str:
     const, enum = _literal(schema)
     values = (
         _json(const),
