@@ -40,7 +40,8 @@ def test_json_report_and_exit_code(pair: tuple[str, str], capsys: pytest.Capture
     code, out, _ = run(["diff", *pair, "--format", "json"], capsys)
     assert code == 1, "a breaking finding fails the default --fail-on breaking"
     report = json.loads(out)
-    assert report["summary"] == {"breaking": 1, "warning": 0, "info": 1}
+    # The optional property added is one wire finding and two source ones (a keyword argument, a field).
+    assert report["summary"] == {"breaking": 1, "warning": 0, "info": 3, "bump": "major"}
     first = report["findings"][0]
     assert first["id"] == "request-max-items-decreased" and first["severity"] == "breaking"
     assert first["operation"] == "POST /runs/cancel"
@@ -76,7 +77,7 @@ def test_ignore_file_accepts_a_known_change(
 def test_text_markdown_and_github_formats(pair: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     _, text, _ = run(["diff", *pair], capsys)
     assert text.splitlines()[0].startswith("BREAKING request-max-items-decreased: POST /runs/cancel: max-items")
-    assert text.splitlines()[-1].endswith("1 breaking, 0 warning, 1 info")
+    assert text.splitlines()[-1].endswith("1 breaking, 0 warning, 3 info")
     _, markdown, _ = run(["diff", *pair, "--format", "markdown"], capsys)
     assert "| breaking | `request-max-items-decreased` | POST /runs/cancel |" in markdown
     _, github, _ = run(["diff", *pair, "--format", "github"], capsys)
@@ -118,7 +119,7 @@ def test_git_revisions(tmp_path: Path) -> None:
         cwd=repo, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     assert one.returncode == 1, one.stderr
-    assert [f["id"] for f in json.loads(one.stdout)["findings"]] == ["operation-removed"]
+    assert [f["id"] for f in json.loads(one.stdout)["findings"]] == ["operation-removed", "sdk-method-removed"]
     base = subprocess.run(
         [*env_cmd, "diff", "--base", "main"],
         cwd=repo, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
@@ -143,10 +144,11 @@ def _revise(spec: str) -> tuple[dict[str, Any], list[str]]:
         return document, ["request-max-items-decreased"]
     if spec == "b3os-full.json":
         paths.pop("/v1/runs/{id}/cancel")
-        return document, ["operation-removed"]
+        return document, ["operation-removed", "sdk-method-removed"]
     schema = document["components"]["schemas"]["RunsCancel"]
     schema["oneOf"].pop()  # no more cancelling by thread and run ids
-    return document, ["request-variant-removed"]
+    # The union of one collapses to its branch, whose description the schema now carries.
+    return document, ["request-variant-removed", "request-description-changed"]
 
 
 @pytest.mark.parametrize("spec", ["skyvern-full.json", "b3os-full.json", "langgraph-full.json"])

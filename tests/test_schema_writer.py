@@ -42,7 +42,7 @@ SAMPLES: dict[str, Any] = {
     "Anything": {"title": "Anything", "description": "Any JSON value at all"},
     "Nothing": {"type": "object", "properties": {"never": False}},
     "OnlyNull": {"type": "null", "description": "Always null"},
-    "Flag": {"type": "boolean", "default": True, "deprecated": True},
+    "Flag": {"type": "boolean", "default": True, "deprecated": True, "x-sunset": "2030-01-01"},
     "Count": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 100, "multipleOf": 5},
     "OpenCount": {"type": "integer", "format": "int64", "exclusiveMinimum": -3, "exclusiveMaximum": 7},
     "Ratio": {"type": ["number", "null"], "format": "double", "minimum": 0, "maximum": 2, "multipleOf": 0.25},

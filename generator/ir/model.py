@@ -31,7 +31,8 @@ class SchemaBase:
     """What every schema node carries besides its kind's own constraints.
 
     ``nullable`` says ``null`` is accepted as well; it is never implied by a
-    property being optional.
+    property being optional. ``sunset`` is the ``x-sunset`` date (ISO text) a
+    deprecated schema is announced to go away on.
     """
 
     nullable: bool = False
@@ -41,6 +42,7 @@ class SchemaBase:
     title: str | None = None
     description: str | None = None
     deprecated: bool = False
+    sunset: str | None = None
     read_only: bool = False
     write_only: bool = False
 
@@ -257,6 +259,7 @@ class Parameter:
     schema: Schema
     description: str | None = None
     deprecated: bool = False
+    sunset: str | None = None
 
 
 def media_base(media_type: str | None) -> str:
@@ -375,6 +378,7 @@ class Operation:
     deprecated: bool = False
     # Safe to send twice although its method is not (``x-idempotent: true`` on the operation).
     idempotent: bool = False
+    sunset: str | None = None
     parameters: tuple[Parameter, ...] = ()
     body: RequestBody | None = None
     responses: tuple[Response, ...] = ()

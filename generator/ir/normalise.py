@@ -22,7 +22,7 @@ from generator.ir.model import (
     StringSchema,
     is_json_media,
 )
-from generator.ir.schema_reader import SchemaReader
+from generator.ir.schema_reader import SchemaReader, sunset_of
 from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import Node, SpecFiles
 
@@ -229,6 +229,7 @@ class _Normaliser:
             tags=tuple(t for t in raw.get("tags", ()) if isinstance(t, str)),
             deprecated=raw.get("deprecated") is True,
             idempotent=raw.get("x-idempotent") is True,
+            sunset=sunset_of(raw),
             parameters=self._parameters(path, node, item),
             body=self._body(node.child("requestBody")),
             responses=self._responses(node),
@@ -290,6 +291,7 @@ class _Normaliser:
             schema=schema,
             description=_text(raw.get("description")),
             deprecated=raw.get("deprecated") is True,
+            sunset=sunset_of(raw),
         )
 
     def _body(self, ref_node: Node) -> RequestBody | None:

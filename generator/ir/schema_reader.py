@@ -314,7 +314,7 @@ class SchemaReader:
     def _read_union(self, node: Node, base: Schema, combinator: Combinator) -> Schema:
         branches = node.child(combinator.value)
         # The enclosing schema's own annotations describe the union, not each branch.
-        shared = replace(base, title=None, description=None, default=None, deprecated=False)
+        shared = replace(base, title=None, description=None, default=None, deprecated=False, sunset=None)
         nullable = False
         variants: list[Variant] = []
         titles: list[str | None] = []
@@ -380,6 +380,7 @@ class SchemaReader:
             "title": _str(raw.get("title")),
             "description": _str(raw.get("description")),
             "deprecated": raw.get("deprecated") is True,
+            "sunset": sunset_of(raw),
             "read_only": raw.get("readOnly") is True,
             "write_only": raw.get("writeOnly") is True,
         }
@@ -392,19 +393,66 @@ class SchemaReader:
         return result
 
 
+def _own_properties(union: UnionSchema, index: int) -> list[str]:
+    """The properties variant ``index`` declares and no other variant does."""
+    others = {
+        p.name
+        for i, v in enumerate(union.variants)
+        if i != index and isinstance(v.schema, ObjectSchema)
+        for p in v.schema.properties
+    }
+    schema = union.variants[index].schema
+    return [p.name for p in schema.properties if p.name not in others] if isinstance(schema, ObjectSchema) else []
+
+
+def _distinguishing_constants(union: UnionSchema) -> list[str] | None:
+    """Per variant, the constant of a property every variant fixes to a different value, if there is one."""
+    fixed: list[dict[str, str]] = []
+    for variant in union.variants:
+        if not isinstance(variant.schema, ObjectSchema):
+            return None
+        constants = {}
+        for prop in variant.schema.properties:
+            value = prop.schema.const.value if prop.schema.const is not None else None
+            if value is None and prop.schema.enum is not None and len(prop.schema.enum) == 1:
+                value = prop.schema.enum[0]
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                constants[prop.name] = str(value)
+        fixed.append(constants)
+    for name in sorted(set.intersection(*(set(c) for c in fixed))) if fixed else ():
+        values = [c[name] for c in fixed]
+        if len(set(values)) == len(values):
+            return values
+    return None
+
+
+def sunset_of(raw: Any) -> str | None:
+    """The ``x-sunset`` date of a node as ISO text (YAML reads bare dates as dates), if it has one."""
+    value = raw.get("x-sunset") if isinstance(raw, dict) else None
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _variant_names(union: UnionSchema, titles: list[str | None]) -> list[str]:
-    """Readable names: the branch title, else what it alone requires, else its place."""
+    """Stable, readable names: the branch title (or its ``$ref``), else the constant of a property that
+    tells the branches apart, else what it alone requires, else its kind; its place only as a last resort."""
     requires = [set(v.requires) for v in union.variants]
     shared = set.intersection(*requires) if requires else set()
+    tags = _distinguishing_constants(union)
     names: list[str] = []
     for index, (variant, title) in enumerate(zip(union.variants, titles, strict=True)):
         own = [r for r in variant.requires if r not in shared]
         if title:
             name = title
+        elif tags is not None:
+            name = tags[index]
         elif own:
             name = "+".join(own)
         elif not isinstance(variant.schema, ObjectSchema):
             name = variant.schema.kind
+        elif declared := _own_properties(union, index):
+            name = "+".join(declared[:2])  # what it alone declares, as it requires nothing of its own
         else:
             name = f"variant {index + 1}"
         while name in names:

@@ -78,9 +78,12 @@ class WriterOptions:
     """How one writer writes: its mode, how ``$ref`` targets are named, and how unions are shaped.
 
     ``ref_names`` maps an IR schema name to its ``components/schemas`` key
-    (None: the IR's own names). With ``named_variants``, each object variant
-    of a union becomes a definition of its own named after where it occurs,
-    so the model generator gives it a readable class.
+    (None: the IR's own names). With ``named_variants``, every schema that the
+    model generator would turn into a class of its own (an object variant of a
+    union, an inline object with properties, a constrained scalar inside a
+    union) becomes a definition named after where it occurs, so its class name
+    comes from a stable path (schema, property, variant names), never from
+    the model generator's counters.
     """
 
     mode: Mode
@@ -109,18 +112,52 @@ class JsonSchemaWriter:
     options: WriterOptions
     taken: set[str] = field(default_factory=set)
     definitions: dict[str, Any] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    """Definition name -> the stable key of where it comes from (``key`` given to :meth:`define`, then
+    ``/``-joined property, ``items``, ``values`` and variant steps): what the schema diff matches classes by."""
+    _keys: dict[str, str] = field(default_factory=dict)
 
-    def define(self, name: str, schema: Schema) -> None:
-        """Write ``schema`` as the definition ``name``."""
-        self.definitions[name] = self.write(schema, name)
+    def define(self, name: str, schema: Schema, key: str = "") -> None:
+        """Write ``schema`` as the definition ``name``; ``key`` says where it comes from (see ``origins``)."""
+        self.origins[name] = key or name
+        self._keys[name] = key or name
+        self.definitions[name] = self.write(schema, name, root=True)
 
-    def write(self, schema: Schema, context: str = "") -> Any:
-        """JSON Schema for ``schema``; ``context`` is the class name definitions made inside it start with."""
+    def write(self, schema: Schema, context: str = "", *, root: bool = False) -> Any:
+        """JSON Schema for ``schema``; ``context`` is the class name definitions made inside it start with.
+
+        ``root``: ``schema`` is a definition's own schema, which is never hoisted out of itself.
+        """
         method: Callable[[Any, str], Any] = getattr(self, f"_{schema.kind}")
         out = method(schema, context)
         if isinstance(out, bool):
             return out  # `false`: nothing to annotate
-        return self._nullable(schema, self._literals(schema, self._annotations(schema, out)))
+        out = self._literals(schema, self._annotations(schema, out))
+        if not root and self.options.named_variants and "properties" in out and context:
+            # An inline object: the model generator would name its class after the field and number
+            # repeats; a definition named after its path keeps the name stable.
+            out = self._hoist(context, out)
+        return self._nullable(schema, out)
+
+    def _hoist(self, context: str, out: dict[str, Any]) -> dict[str, Any]:
+        defined = unique(context, self.taken)
+        self.origins[defined] = self._keys.get(context, context)
+        self.definitions[defined] = out
+        return {"$ref": COMPONENTS + jp.escape(defined)}
+
+    def _part(self, schema: Schema, context: str) -> Any:
+        """Items or map values: a constrained scalar there is a class of its own for the model generator."""
+        out = self.write(schema, context)
+        if self.options.named_variants and self.options.mode.checks and _constrained(schema) and context:
+            return self._hoist(context, out)
+        return out
+
+    def _sub(self, context: str, name_step: str, key_step: str) -> str:
+        """The context for a part of ``context`` (a class name prefix), remembering its stable key."""
+        child = context + name_step
+        if context and child not in self._keys:
+            self._keys[child] = f"{self._keys.get(context, context)}/{key_step}"
+        return child
 
     # --- what every kind carries ---------------------------------------------------
 
@@ -138,6 +175,8 @@ class JsonSchemaWriter:
             ):
                 if flag:
                     out[key] = True
+            if schema.sunset is not None:
+                out["x-sunset"] = schema.sunset  # read back as the same date
         # A request model leaves defaults out (the server applies them); a model default
         # would also make the field accept null.
         if schema.default is not None and mode is not Mode.REQUEST_MODELS:
@@ -245,7 +284,7 @@ class JsonSchemaWriter:
         return out
 
     def _array(self, schema: ArraySchema, context: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "array", "items": self.write(schema.items, context + "Item")}
+        out: dict[str, Any] = {"type": "array", "items": self._part(schema.items, self._sub(context, "Item", "items"))}
         if self.options.mode.checks:
             _put(out, minItems=schema.min_items, maxItems=schema.max_items)
             if schema.unique_items:
@@ -256,13 +295,14 @@ class JsonSchemaWriter:
         out: dict[str, Any] = {"type": "object"}
         if schema.properties:
             out["properties"] = {
-                p.name: self.write(p.schema, context + class_name(p.name, "Field")) for p in schema.properties
+                p.name: self.write(p.schema, self._sub(context, class_name(p.name, "Field"), p.name))
+                for p in schema.properties
             }
         if schema.required:
             out["required"] = list(schema.required)
         extra = schema.additional_properties
         if not isinstance(extra, bool):
-            out["additionalProperties"] = self.write(extra, context + "Value")
+            out["additionalProperties"] = self._part(extra, self._sub(context, "Value", "values"))
         elif extra is False and self.options.mode.checks:
             out["additionalProperties"] = False
         if self.options.mode.checks:
@@ -280,11 +320,16 @@ class JsonSchemaWriter:
         return {keyword: branches}
 
     def _variant(self, schema: Schema, name: str, context: str) -> Any:
-        if not (self.options.named_variants and isinstance(schema, ObjectSchema)):
+        own_class = isinstance(schema, ObjectSchema) or (self.options.mode.checks and _constrained(schema))
+        if not (self.options.named_variants and own_class):
             return self.write(schema, context)
         # Object variants become definitions of their own: readable classes in signatures and errors.
-        defined = unique(context + class_name(name, "Variant"), self.taken)
-        self.definitions[defined] = self.write(schema, defined)
+        # So do scalars with constraints, which the model generator can only check in a class of its own.
+        child = self._sub(context, class_name(name, "Variant"), f"variant:{name}")
+        defined = unique(child, self.taken)
+        self.origins[defined] = self._keys.get(child, child)
+        self._keys.setdefault(defined, self.origins[defined])
+        self.definitions[defined] = self.write(schema, defined, root=True)
         return {"$ref": COMPONENTS + jp.escape(defined)}
 
     def _compact(self, schema: UnionSchema, context: str) -> dict[str, Any] | None:
@@ -302,6 +347,18 @@ class JsonSchemaWriter:
         out = self._object(shared, context)
         out[schema.combinator.value] = [{"required": list(o.required)} for o in objects]
         return out
+
+
+def _constrained(schema: Schema) -> bool:
+    """Whether a scalar carries constraints a model can only check in a class of its own (inside a union)."""
+    if isinstance(schema, StringSchema):
+        return any(v is not None for v in (schema.pattern, schema.min_length, schema.max_length)) or (
+            schema.format in FORMAT_PATTERNS and not schema.is_binary
+        )
+    if isinstance(schema, (IntegerSchema, NumberSchema)):
+        bounds = (schema.minimum, schema.maximum, schema.exclusive_minimum, schema.exclusive_maximum)
+        return any(v is not None for v in (*bounds, schema.multiple_of))
+    return False
 
 
 def _shape(schema: ObjectSchema) -> ObjectSchema:

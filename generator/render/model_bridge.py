@@ -22,7 +22,7 @@ from generator.ir.model import AnySchema, Api, ArraySchema, ObjectSchema, RefSch
 from generator.render.json_schema import FORMAT_PATTERNS, JsonSchemaWriter, Mode, WriterOptions
 from generator.render.naming import class_name, unique
 
-__all__ = ["FORMAT_PATTERNS", "ModelPlan", "Side", "plan_models", "stable_class_names"]
+__all__ = ["FORMAT_PATTERNS", "ModelPlan", "Side", "operation_key", "plan_models", "stable_class_names"]
 
 
 class Side(Enum):
@@ -34,59 +34,89 @@ class Side(Enum):
 
 @dataclass(frozen=True)
 class ModelPlan:
-    """JSON Schema for each side, and the class names the client refers to."""
+    """JSON Schema for each side, the class names the client refers to, and where each class comes from.
+
+    ``request_origins`` and ``response_origins`` map each definition (each class of that side) to a
+    stable key: ``schema:<name>``, ``body:<METHOD path>`` or ``response:<METHOD path>:<status>``, then
+    ``/``-joined steps for the classes made inside it. The schema diff matches classes by these keys.
+    """
 
     requests: dict[str, Any]
     responses: dict[str, Any]
     body_class: dict[str, str]  # operation id -> request body class
     response_class: dict[tuple[str, str], str | None]  # (operation id, status) -> class; None: untyped JSON
     named_class: dict[str, str]  # named schema -> class
+    request_origins: dict[str, str]
+    response_origins: dict[str, str]
+
+
+def operation_key(method: str, path: str) -> str:
+    """How an operation is named where a stable key is wanted: ``POST /runs/cancel``."""
+    return f"{method.upper()} {path}"
 
 
 def plan_models(api: Api) -> ModelPlan:
-    """Decide which schema becomes which class, on which side."""
+    """Decide which schema becomes which class, on which side.
+
+    Every class name comes from a stable key (a schema name, an operationId and a status, a property
+    path, a variant name), so adding, removing or reordering other parts of a spec renames nothing.
+    """
     named_classes = stable_class_names([n.name for n in api.schemas])
     taken: set[str] = set(named_classes.values())
-    request_roots: dict[str, Schema] = {}
-    response_roots: dict[str, Schema] = {}
+    request_roots: dict[str, tuple[Schema, str]] = {}
+    response_roots: dict[str, tuple[Schema, str]] = {}
     body_class: dict[str, str] = {}
     response_class: dict[tuple[str, str], str | None] = {}
     for op in api.operations:
         base = class_name(op.operation_id, fallback="Operation")
+        key = operation_key(op.method, op.path)
         if op.body is not None:
             if isinstance(op.body.schema, RefSchema):
                 body_class[op.operation_id] = named_classes[op.body.schema.name]
             else:
                 name = unique(f"{base}Body", taken)
-                request_roots[name] = op.body.schema
+                request_roots[name] = (op.body.schema, f"body:{key}")
                 body_class[op.operation_id] = name
+        inline_success = [r for r in op.responses if r.is_success and _modelled_inline(r.schema, r.is_raw)]
         for response in op.responses:
-            key = (op.operation_id, response.status)
+            where = (op.operation_id, response.status)
             if response.schema is None or response.is_raw:
                 continue  # no body, or text or bytes as they come: no model
             if isinstance(response.schema, RefSchema):
-                response_class[key] = named_classes[response.schema.name]
+                response_class[where] = named_classes[response.schema.name]
             elif isinstance(response.schema, AnySchema):
-                response_class[key] = None
+                response_class[where] = None
             else:
-                suffix = "Response" if response.is_success else f"Error{response.status}"
+                # One success answer is the Response; several are told apart by status, not by order.
+                plain = response.is_success and (len(inline_success) == 1 or response.status == "200")
+                suffix = "Response" if plain else ("Response" if response.is_success else "Error") + response.status
                 name = unique(f"{base}{suffix}", taken)
-                response_roots[name] = response.schema
-                response_class[key] = name
-    request_named = _reachable(api, [*request_roots.values(), *(_body_refs(api))])
-    response_named = _reachable(api, [*response_roots.values(), *_response_refs(api)])
-    # Both sides name their union variants from the one set of taken names, as they share a package.
-    requests = JsonSchemaWriter(WriterOptions.for_models(Mode.REQUEST_MODELS, named_classes), taken)
-    responses = JsonSchemaWriter(WriterOptions.for_models(Mode.RESPONSE_MODELS, named_classes), taken)
-    for name in request_named:
-        requests.define(named_classes[name], api.schema(name))
-    for cls, schema in request_roots.items():
-        requests.define(cls, schema)
-    for name in response_named:
-        responses.define(named_classes[name], api.schema(name))
-    for cls, schema in response_roots.items():
-        responses.define(cls, schema)
-    return ModelPlan(_document(api, requests), _document(api, responses), body_class, response_class, named_classes)
+                response_roots[name] = (response.schema, f"response:{key}:{response.status}")
+                response_class[where] = name
+    request_named = _reachable(api, [*(s for s, _ in request_roots.values()), *(_body_refs(api))])
+    response_named = _reachable(api, [*(s for s, _ in response_roots.values()), *_response_refs(api)])
+    # Each side names the classes it makes inside these from its own set of taken names: the package
+    # exports a response class named like a request class under another name (see model_package).
+    requests = JsonSchemaWriter(WriterOptions.for_models(Mode.REQUEST_MODELS, named_classes), set(taken))
+    responses = JsonSchemaWriter(WriterOptions.for_models(Mode.RESPONSE_MODELS, named_classes), set(taken))
+    for writer, named, roots in ((requests, request_named, request_roots), (responses, response_named, response_roots)):
+        for name in named:
+            writer.define(named_classes[name], api.schema(name), f"schema:{name}")
+        for cls, (schema, origin) in roots.items():
+            writer.define(cls, schema, origin)
+    return ModelPlan(
+        _document(api, requests),
+        _document(api, responses),
+        body_class,
+        response_class,
+        named_classes,
+        dict(requests.origins),
+        dict(responses.origins),
+    )
+
+
+def _modelled_inline(schema: Schema | None, raw: bool) -> bool:
+    return schema is not None and not raw and not isinstance(schema, (RefSchema, AnySchema))
 
 
 def stable_class_names(names: list[str]) -> dict[str, str]:

@@ -55,7 +55,7 @@ def model_package(api: Api, package: str) -> ModelPackage:
     plan = plan_models(api)
     request_code = _models_for(plan.requests, Side.REQUEST, package)
     response_code = _models_for(plan.responses, Side.RESPONSE, package)
-    exports = _exports(request_code, response_code, plan.named_class)
+    exports = exports_of(_classes(request_code), _classes(response_code), plan.named_class)
     context = ModelsModule(
         package=package,
         exports=(
@@ -98,11 +98,21 @@ def _classes(code: str | None) -> list[str]:
     return [n.name for n in ast.parse(code).body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
 
 
-def _exports(request_code: str | None, response_code: str | None, named: dict[str, str]) -> Exports:
+def exports_of(request_classes: list[str], response_classes: list[str], named: dict[str, str]) -> Exports:
+    """The public names of the classes of each side, in the order their modules define them."""
     taken: set[str] = set()
-    requests = {name: unique(name, taken) for name in _classes(request_code)}
+    requests = {name: unique(name, taken) for name in request_classes}
     # A response class named like a request class is exported with a suffix.
-    responses = {
-        name: unique(name if name not in taken else f"{name}Response", taken) for name in _classes(response_code)
-    }
+    responses = {name: unique(name if name not in taken else f"{name}Response", taken) for name in response_classes}
     return Exports(requests, responses, named)
+
+
+def planned_exports(plan: ModelPlan) -> Exports:
+    """The exports ``model_package`` gives, read from the plan without running the model generator.
+
+    Every definition of the plan becomes one class of the same name (the bridge names every class the
+    model generator makes), so the plan alone says what ``models`` holds.
+    """
+    return exports_of(
+        list(plan.requests["components"]["schemas"]), list(plan.responses["components"]["schemas"]), plan.named_class
+    )

@@ -255,6 +255,14 @@ def client_context(subject: Subject, models: ModelPackage | None = None) -> Clie
     return _context(subject, package, models.plan, models.exports)
 
 
+def planned_client_context(api: Api, plan: ModelPlan, exports: Exports) -> ClientContext:
+    """The client's context from a model plan and its exports, without running the model generator.
+
+    The schema diff reads the public surface of a client from this: the very names ``drafts`` emits.
+    """
+    return _context(Subject(api), client_package(api), plan, exports)
+
+
 def drafts(subject: Subject) -> list[Draft]:
     """The client package for the subject's API, unformatted."""
     api = subject.api

@@ -16,6 +16,15 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {s.value: counts.get(s.value, 0) for s in (Impact.BREAKING, Impact.WARNING, Impact.INFO)}
 
 
+def bump(findings: list[Finding]) -> str:
+    """The semver bump the generated SDKs need: ``major`` for anything breaking, ``minor`` for additions."""
+    if any(f.severity is Impact.BREAKING for f in findings):
+        return "major"
+    if any(f.id.endswith("-added") for f in findings):
+        return "minor"
+    return "patch"
+
+
 def render(findings: list[Finding], fmt: str, spec: str) -> str:
     """The report in ``fmt``; ``spec`` is the file annotations point at."""
     totals = summary(findings)
@@ -24,16 +33,18 @@ def render(findings: list[Finding], fmt: str, spec: str) -> str:
             "findings": [
                 {
                     "id": f.id,
+                    "kind": f.kind.value,
                     "severity": f.severity.value,
                     "operation": f.operation,
                     "pointer": f.pointer,
                     "message": f.message,
                     "fingerprint": f.fingerprint,
+                    **({"before": f.before, "after": f.after} if f.kind.value == "source" else {}),
                     **({"line": f.line} if f.line is not None else {}),
                 }
                 for f in findings
             ],
-            "summary": totals,
+            "summary": {**totals, "bump": bump(findings)},
         }
         return json.dumps(data, indent=2) + "\n"
     if fmt == "markdown":

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from generator.config import Config, VendorConfig
+from generator.ir.model import Api
 from generator.load.problem import Diagnostics, Problem
 from generator.specdiff.rules import Finding, Impact, judge
 from generator.specdiff.sides import load_side
-from generator.specdiff.structural import diff_apis
+from generator.specdiff.structural import Change, diff_apis
+from generator.specdiff.surface import diff_surfaces, surface
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ def diff(
         after = load_side(after_spec, name, diagnostics, vendor)
         if before is None or after is None:
             return DiffResult(tuple(reports), tuple(diagnostics.errors() or diagnostics.problems), failed=True)
-        findings = [f for f in judge(diff_apis(before.api, after.api)) if f.fingerprint not in ignored]
+        findings = [f for f in judge(changes(before.api, after.api)) if f.fingerprint not in ignored]
         located = tuple(replace(f, line=after.files.root.line_of(f.pointer)) for f in findings)
         reports.append(PairReport(name, after_spec, located))
     return DiffResult(tuple(reports))
+
+
+def changes(old: Api, new: Api, today: date | None = None) -> list[Change]:
+    """Every change from ``old`` to ``new``: on the wire (structural diff), then in the generated SDK's source."""
+    return [*diff_apis(old, new, today), *diff_surfaces(surface(old), surface(new))]

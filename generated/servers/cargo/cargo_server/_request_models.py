@@ -27,7 +27,7 @@ class PostOrchestrationRunsCancelBodyUuids(RequestModel):
     """
 
 
-class Condition(RequestModel):
+class PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilterGroupsItemConditionsItem(RequestModel):
     model_config = ConfigDict(validate_by_name=True)
     kind: Literal["node"]
     node_slug: Annotated[StrictStr, Field(alias="nodeSlug")]
@@ -35,23 +35,23 @@ class Condition(RequestModel):
     value: StrictStr | MISSING = MISSING
 
 
-class Group(RequestModel):
+class PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilterGroupsItem(RequestModel):
     model_config = ConfigDict(validate_by_name=True)
     conjonction: Literal["or", "and"]
-    conditions: list[Condition]
+    conditions: list[PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilterGroupsItemConditionsItem]
 
 
-class ExecutionsFilter(RequestModel):
+class PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilter(RequestModel):
     """
     Execution filters for matching runs.
     """
 
     model_config = ConfigDict(validate_by_name=True)
     conjonction: Literal["or", "and"]
-    groups: list[Group]
+    groups: list[PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilterGroupsItem]
 
 
-class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
+class PostOrchestrationRunsCancelBodyRecordIdRecordTitle(RequestModel):
     model_config = ConfigDict(extra="forbid", validate_by_name=True, regex_engine="python-re")
     workflow_uuid: Annotated[
         StrictStr,
@@ -129,10 +129,9 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
     """
     Whether to select group parent runs.
     """
-    executions_filter: Annotated[ExecutionsFilter | MISSING, Field(alias="executionsFilter")] = MISSING
-    """
-    Execution filters for matching runs.
-    """
+    executions_filter: Annotated[
+        PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilter | MISSING, Field(alias="executionsFilter")
+    ] = MISSING
     created_after: Annotated[StrictStr | MISSING, Field(alias="createdAfter")] = MISSING
     """
     Include runs created after this timestamp.
@@ -144,9 +143,9 @@ class PostOrchestrationRunsCancelBodyVariant2(RequestModel):
 
 
 class PostOrchestrationRunsCancelBody(
-    RootModel[PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyVariant2]
+    RootModel[PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyRecordIdRecordTitle]
 ):
-    root: PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyVariant2
+    root: PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyRecordIdRecordTitle
     """
     Request body schema.
     """

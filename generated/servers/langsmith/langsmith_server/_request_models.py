@@ -43,7 +43,7 @@ class _JsonSchemaRuntimeValidationBase(BaseModel):
         return data
 
 
-class RunId(RootModel[StrictStr]):
+class RunsCancelRunIdsItem(RootModel[StrictStr]):
     model_config = ConfigDict(regex_engine="python-re")
     root: Annotated[
         StrictStr, Field(pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z")
@@ -72,7 +72,7 @@ class RunsCancel(_JsonSchemaRuntimeValidationBase, RequestModel):
     """
     The ID of the thread containing runs to cancel.
     """
-    run_ids: list[RunId] | MISSING = MISSING
+    run_ids: list[RunsCancelRunIdsItem] | MISSING = MISSING
     """
     List of run IDs to cancel.
     """

@@ -86,12 +86,12 @@ export const case11: models.PostOrchestrationRunsCancelBody = { workflowUuid: "x
 export const case12: models.PostOrchestrationRunsCancelBody = { workflowUuid: "x", uuids: [], createdBefore: "x" };
 
 /**
- * the 'variant 2' form
+ * the 'recordId+recordTitle' form
  */
 export const case13: models.PostOrchestrationRunsCancelBody = { workflowUuid: "x" };
 
 /**
- * the 'variant 2' form with uuids, which it forbids
+ * the 'recordId+recordTitle' form with uuids, which it forbids
  */
 export const case14: models.PostOrchestrationRunsCancelBody = { workflowUuid: "x", uuids: [] };
 
