@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, CORPUS_SPECS
 
-SPECS = {"skyvern": "skyvern-full.json", "b3os": "b3os-full.json", "langgraph": "langgraph-full.json"}
+SPECS = CORPUS_SPECS
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -31,17 +31,6 @@ def client_methods(client_py: Path) -> list[str]:
     [client] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Client"]
     names = [n.name for n in client.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
     return [n for n in names if n != "close"]
-
-
-@pytest.fixture(scope="module")
-def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("corpus")
-    for name, spec in SPECS.items():
-        code = main(
-            ["generate", "--lenient", "--quiet", "--spec", str(CORPUS / spec), "--name", name, "--out", str(out / name)]
-        )
-        assert code == 0
-    return out
 
 
 @pytest.mark.slow

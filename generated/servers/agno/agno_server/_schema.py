@@ -60,6 +60,8 @@ class Schemas:
         for name, pattern in formats.items():
             self._formats.checks(name)(_format_check(pattern))
         self._validators: dict[str, Draft202012Validator] = {}
+        # The whole document as a root schema: a schema taken out of it resolves its "#/..." $refs against it.
+        self._root = Draft202012Validator(dict(document), registry=self._registry, format_checker=self._formats)
 
     def validator(self, pointer: str) -> Draft202012Validator:
         """A validator for the schema at ``pointer`` (``/paths/...``), made once."""
@@ -82,6 +84,10 @@ class Schemas:
     def is_valid(self, pointer: str, value: Any) -> bool:
         """Whether ``value`` matches the schema at ``pointer``."""
         return bool(self.validator(pointer).is_valid(value))
+
+    def matches(self, schema: Any, value: Any) -> bool:
+        """Whether ``value`` matches ``schema``, a schema found inside the document."""
+        return bool(self._root.evolve(schema=schema).is_valid(value))
 
     def resolve(self, schema: Any) -> Any:
         """The schema a local ``$ref`` points at (followed until there is none), or the schema itself."""
@@ -167,17 +173,7 @@ class _Build:
         for keyword in ("oneOf", "anyOf"):
             branches = schema.get(keyword)
             if isinstance(branches, list) and branches:
-                # Prefer a branch that is not null, first in order on the first attempt, then others.
-                ordered = sorted(branches, key=lambda b: self.schemas.resolve(b) == {"type": "null"})
-                index = (
-                    min(self.attempt, len(ordered) - 1)
-                    if self.attempt < len(ordered)
-                    else self.rng.randrange(len(ordered))
-                )
-                rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
-                branch = self.schemas.resolve(ordered[index])
-                merged = {**rest, **branch} if isinstance(branch, dict) else branch
-                return self.make(merged, depth, hint)
+                return self._union(schema, keyword, branches, depth, hint)
         if isinstance(schema.get("allOf"), list):
             merged = {k: v for k, v in schema.items() if k != "allOf"}
             for branch in schema["allOf"]:
@@ -209,6 +205,30 @@ class _Build:
         if chosen == "null":
             return None
         return hint or "value"
+
+    def _union(self, schema: dict[str, Any], keyword: str, branches: list[Any], depth: int, hint: str) -> Any:
+        """A value of one branch; for ``oneOf``, one that no other branch matches (a property made odd if need be)."""
+        # Branches that are not null first, in order on the first attempts, then drawn.
+        ordered = sorted(branches, key=lambda b: self.schemas.resolve(b) == {"type": "null"})
+        index = self.attempt if self.attempt < len(ordered) else self.rng.randrange(len(ordered))
+        rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+        branch = self.schemas.resolve(ordered[index])
+        merged = {**rest, **branch} if isinstance(branch, dict) else branch
+        value = self.make(merged, depth, hint)
+        others = [b for i, b in enumerate(ordered) if i != index]
+        if keyword != "oneOf" or not any(self.schemas.matches(b, value) for b in others) or not isinstance(value, dict):
+            return value
+        # Another branch takes the value too: give it a property that branch refuses and this one allows.
+        for other in others:
+            declared = self.schemas.resolve(other)
+            names = list(declared.get("properties", {})) if isinstance(declared, dict) else []
+            for name in names:
+                odd: Any
+                for odd in ({"unexpected": True}, [], 0, "x", False):
+                    trial = {**value, name: odd}
+                    if self.schemas.matches(merged, trial) and not any(self.schemas.matches(b, trial) for b in others):
+                        return trial
+        return value
 
     def _object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         declared = schema.get("properties")
