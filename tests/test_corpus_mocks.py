@@ -1,4 +1,4 @@
-"""The vendors' full specs as mocks: every operation answers, inputs are checked exactly, and the four old defects stay fixed.
+"""The vendors' full specs as mocks: every operation answers, inputs are checked exactly, four old defects stay fixed.
 
 One generation of the three corpus specs per session (``corpus_out`` in conftest);
 one server start per spec. The referee for inputs and answers is jsonschema

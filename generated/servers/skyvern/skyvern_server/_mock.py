@@ -272,7 +272,9 @@ class Mock:
                     f"{operation.operation_id} answered what its {operation.status} schema refuses: {summary(issues)}"
                 )
                 log.error("%s", message)
-                return self.errors.response(500, message, issues)
+                # Formats that list issues show them, not the message: each names the operation too.
+                named = [{**i, "msg": f"{operation.operation_id} answered: {i['msg']}"} for i in issues]
+                return self.errors.response(500, message, named)
             return JSONResponse(data, status_code=operation.status)
         return answer(result, operation.status, media_type)
 
