@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 VENDORS = ("cargo", "skyvern", "b3os", "langsmith", "agno")
-CORPUS_SPECS = {"skyvern": "skyvern-full.json", "b3os": "b3os-full.json", "langgraph": "langgraph-full.json"}
+# Package names differ from the configured vendors' (skyvern_server...), which tests import too.
+CORPUS_SPECS = {
+    "skyvernfull": "skyvern-full.json",
+    "b3osfull": "b3os-full.json",
+    "langgraphfull": "langgraph-full.json",
+}
 
 # Derandomised so CI runs the same examples every time; no example database on disk.
 settings.register_profile("repo", derandomize=True, database=None, deadline=None)

@@ -65,7 +65,7 @@ def test_operation_filter_generates_only_the_cancel_operations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     spec = tmp_path / "b3os-full.json"
-    spec.write_text((CORPUS / SPECS["b3os"]).read_text(encoding="utf-8"))
+    spec.write_text((CORPUS / SPECS["b3osfull"]).read_text(encoding="utf-8"))
     config = tmp_path / "generator.yaml"
     config.write_text(
         "output: out\nvendors:\n  b3os:\n    spec: b3os-full.json\n    lenient: true\n"
@@ -77,7 +77,7 @@ def test_operation_filter_generates_only_the_cancel_operations(
 
 
 def test_names_do_not_churn_when_an_unrelated_schema_is_added(tmp_path: Path) -> None:
-    document = json.loads((CORPUS / SPECS["skyvern"]).read_text(encoding="utf-8"))
+    document = json.loads((CORPUS / SPECS["skyvernfull"]).read_text(encoding="utf-8"))
     names = []
     for extra in (False, True):
         if extra:

@@ -150,7 +150,7 @@ def test_every_get_and_a_sample_of_the_rest_answer_as_documented(corpus_mock: tu
 
 def test_path_parameters_with_wire_names_that_are_not_python_names(corpus_out: Path) -> None:
     """Defect 1: B3OS's ``orgId`` answered 400 on every request."""
-    app = server_module(corpus_out, "b3os").create_app()
+    app = server_module(corpus_out, "b3osfull").create_app()
     from fastapi.testclient import TestClient
 
     client = TestClient(app, headers={"Authorization": "Bearer t"})
@@ -163,7 +163,7 @@ def test_nested_union_refuses_an_unknown_key_its_schema_refuses(corpus_out: Path
     """Defect 2: Skyvern's ``action`` (a oneOf of open objects): ``{}`` matches every branch, so oneOf refuses it."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(server_module(corpus_out, "skyvern").create_app(), headers={"x-api-key": "t"})
+    client = TestClient(server_module(corpus_out, "skyvernfull").create_app(), headers={"x-api-key": "t"})
     refused = client.post("/v1/sdk/run_action", json={"url": "https://example.com", "action": {}})
     assert refused.status_code == 422
     [issue] = refused.json()["detail"]
@@ -176,7 +176,7 @@ def test_literal_null_body_is_a_body(corpus_out: Path) -> None:
     """Defect 3: ``null`` sent as an optional body was read as "no body"."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(server_module(corpus_out, "b3os").create_app(), headers={"Authorization": "Bearer t"})
+    client = TestClient(server_module(corpus_out, "b3osfull").create_app(), headers={"Authorization": "Bearer t"})
     mock = client.app.state.mock  # type: ignore[attr-defined]
     optional = [
         o
@@ -188,7 +188,7 @@ def test_literal_null_body_is_a_body(corpus_out: Path) -> None:
     answer = client.request(method, path, content=b"null", headers={"content-type": "application/json"})
     assert answer.status_code == 400, answer.text
     # Skyvern's retry-webhook body is anyOf [object, null]: there null is accepted.
-    sky = TestClient(server_module(corpus_out, "skyvern").create_app(), headers={"x-api-key": "t"})
+    sky = TestClient(server_module(corpus_out, "skyvernfull").create_app(), headers={"x-api-key": "t"})
     sent = sky.post("/v1/runs/wr_1/retry_webhook", content=b"null", headers={"content-type": "application/json"})
     assert sent.status_code == 200, sent.text
 
@@ -197,7 +197,7 @@ def test_envelope_400_names_the_field_and_rule(corpus_out: Path) -> None:
     """Defect 4: B3OS's ``{code, message, requestId}`` 400 said only "invalid request"."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(server_module(corpus_out, "b3os").create_app(), headers={"Authorization": "Bearer t"})
+    client = TestClient(server_module(corpus_out, "b3osfull").create_app(), headers={"Authorization": "Bearer t"})
     # The body is oneOf [any object, CreateAPIKeyParams]: a list matches neither.
     answer = client.post("/v1/api-keys", json=[1])
     assert answer.status_code == 400
