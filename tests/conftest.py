@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 VENDORS = ("cargo", "skyvern", "b3os", "langsmith", "agno")
+# Package names differ from the configured vendors' (skyvern_server...), which tests import too.
+CORPUS_SPECS = {
+    "skyvernfull": "skyvern-full.json",
+    "b3osfull": "b3os-full.json",
+    "langgraphfull": "langgraph-full.json",
+}
 
 # Derandomised so CI runs the same examples every time; no example database on disk.
 settings.register_profile("repo", derandomize=True, database=None, deadline=None)
@@ -61,3 +67,15 @@ GENERATED_SERVERS = ROOT / "generated" / "servers"
 for _package_dir in sorted([*GENERATED_CLIENTS.glob("*"), *GENERATED_SERVERS.glob("*")]):
     if _package_dir.is_dir() and str(_package_dir) not in sys.path:
         sys.path.insert(0, str(_package_dir))
+
+
+@pytest.fixture(scope="session")
+def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three corpus specs generated ad hoc and leniently, once per session (the output is not committed)."""
+    from generator.cli import main
+
+    out = tmp_path_factory.mktemp("corpus")
+    for name, spec in CORPUS_SPECS.items():
+        command = ["generate", "--lenient", "--quiet", "--spec", str(CORPUS / spec), "--name", name]
+        assert main([*command, "--out", str(out / name)]) == 0
+    return out

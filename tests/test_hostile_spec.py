@@ -124,7 +124,7 @@ print(json.dumps({"pwned": os.path.exists("PWNED"), "status": answer.status_code
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["pwned"] is False
-    assert report["status"] == 501, "the reference implementation only implements a configured cancel operation"
+    assert report["status"] == 204, "without a handler, an operation answers its documented success (here 204)"
     assert report["path"] == '/v1"""; raise SystemExit(\'pwned\') /runs/cancel2'
     assert report["title"].startswith('Evil """ API')
     assert '/runs/{id}/../cancel"""' in report["paths"]

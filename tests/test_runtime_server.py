@@ -81,7 +81,7 @@ def test_form_fields_are_read_as_their_schema_kinds() -> None:
     sent = client.post("/things", data={"count": "3", "tags": ["a", "b"]}, headers={"x-api-key": "good"})
     assert sent.status_code == 201 and sent.json() == {"count": 3, "tags": ["a", "b"]}
     wrong = client.post("/things", data={"count": "three"}, headers={"x-api-key": "good"})
-    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["count"]
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "count"]
 
 
 def test_answers_follow_the_result_and_the_media_type() -> None:

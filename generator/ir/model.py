@@ -298,6 +298,14 @@ class RequestBody:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Example:
+    """A named example of a body, as the spec gives it (``examples`` by name; a lone ``example`` is ``example``)."""
+
+    name: str
+    value: JsonLiteral
+
+
+@dataclass(frozen=True, kw_only=True)
 class Response:
     """One documented answer. ``schema`` is None when it has no body (204, or no content)."""
 
@@ -305,6 +313,7 @@ class Response:
     description: str
     media_type: str | None = None
     schema: Schema | None = None
+    examples: tuple[Example, ...] = ()
 
     @property
     def is_success(self) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 from generator.ir.model import (
     AnySchema,
     Api,
+    Example,
+    JsonLiteral,
     Operation,
     Parameter,
     ParameterLocation,
@@ -342,9 +344,28 @@ class _Normaliser:
                     description=_text(description) or "",
                     media_type=media[0] if media else None,
                     schema=media[1] if media else None,
+                    examples=self._examples(node.child("content").child(media[0])) if media else (),
                 )
             )
         return tuple(result)
+
+    def _examples(self, media: Node) -> tuple[Example, ...]:
+        """The media type's examples: each of ``examples`` by name (its ``value``), else a lone ``example``.
+
+        Mock servers answer with them; an external example (``externalValue``) has no value to give.
+        """
+        if not isinstance(media.value, dict):
+            return ()
+        found: list[Example] = []
+        named = media.child("examples")
+        if isinstance(named.value, dict):
+            for name in named.value:
+                entry = self.files.deref(named.child(name))
+                if entry is not None and isinstance(entry.value, dict) and "value" in entry.value:
+                    found.append(Example(name=str(name), value=JsonLiteral(entry.value["value"])))
+        if not found and "example" in media.value:
+            found.append(Example(name="example", value=JsonLiteral(media.value["example"])))
+        return tuple(found)
 
     def _media(self, owner: Node) -> tuple[str, Schema] | None:
         """The media type of a body (JSON when offered) and its schema; None when there is no content."""

@@ -94,7 +94,7 @@ def _locating(keyword_class: type[Any]) -> type[Any]:
         parts = next((tuple(a.parts) for a in args if hasattr(a, "parts")), None)
         for error in original(self, *args, **kwargs):
             if parts is not None and not hasattr(error, "spec_parts"):
-                error.spec_parts = parts
+                error.spec_parts = parts  # type: ignore[attr-defined]  # remembered for locating the error
             yield error
 
     return type(keyword_class.__name__, (keyword_class,), {"__call__": __call__})

@@ -8,6 +8,7 @@ the runtime in ``generator/runtime/server``, copied in unchanged.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +33,7 @@ from generator.ir.model import (
     UnionSchema,
 )
 from generator.ir.schema_ops import property_schemas
+from generator.ir.validate import FORMAT_SYNTAX
 from generator.render import python_types as types
 from generator.render.environment import render_template
 from generator.render.formatting import Draft
@@ -49,17 +51,26 @@ _KIND: dict[ParameterLocation, Literal["Path", "Query", "Header"]] = {
     ParameterLocation.HEADER: "Header",
 }
 ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty"]
+# What a route template can name a path parameter (Starlette's rule); other wire names get their Python name.
+_ROUTE_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# The runtime modules every server carries, copied unchanged.
+RUNTIME_MODULES = ("_http", "_store", "_schema", "_mock", "_faults")
 
 
 @dataclass(frozen=True)
 class RouteParameter:
-    """A path, query or header parameter of a route, by Python name and wire name."""
+    """A path, query or header parameter of a route, by Python name and wire name.
+
+    The mock runtime reads and checks it by its wire name; ``convert`` says its
+    value must still become the handler's type (a model class) before the call.
+    """
 
     name: str
     wire: str
     annotation: PyType
     kind: Literal["Path", "Query", "Header"]
     required: bool
+    convert: bool
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,8 @@ class Route:
 
     name: str
     route: str
+    key: str  # "METHOD /path", as the served document lists the operation
+    tokens: tuple[tuple[str, str], ...]  # path parameters the route template names otherwise: (wire, token)
     http_method: str
     params: tuple[RouteParameter, ...]
     arguments: tuple[HandlerArgument, ...]
@@ -154,6 +167,7 @@ class ServerContext:
     default_error_shape: ErrorShape
     semantics: Semantics | None
     store_example: str
+    formats: tuple[tuple[str, str], ...]  # the formats the IR asserts: (name, pattern of a whole string)
 
     @property
     def needs(self) -> frozenset[Needs]:
@@ -170,19 +184,19 @@ class ServerContext:
 
     @property
     def app_typing_names(self) -> tuple[str, ...]:
-        """What ``app.py`` imports from ``typing``: parameters are ``Annotated`` with where they travel."""
-        annotated = ("Annotated",) if any(r.params for r in self.routes) else ()
-        return tuple(sorted({*self.typing_names, *annotated}))
-
-    @property
-    def fastapi_names(self) -> tuple[str, ...]:
-        """What ``app.py`` imports from ``fastapi``: the app, the request, and the parameter kinds used."""
-        return tuple(sorted({"FastAPI", "Request", *(p.kind for r in self.routes for p in r.params)}))
+        """What ``app.py`` imports from ``typing``: ``Any`` always, ``Literal`` for converted parameters."""
+        needs = types.needed(p.annotation for r in self.routes for p in r.params if p.convert)
+        return tuple(sorted({"Any", *types.typing_imports(needs)}))
 
     @property
     def uses_models(self) -> bool:
-        """Whether the modules refer to ``models``."""
+        """Whether the handler modules refer to ``models``."""
         return Needs.MODELS in self.needs or any(r.body for r in self.routes)
+
+    @property
+    def app_uses_models(self) -> bool:
+        """Whether ``app.py`` refers to ``models``: to read a body, or to convert a parameter."""
+        return any(r.body for r in self.routes) or any(p.convert for r in self.routes for p in r.params)
 
     @property
     def uses_streams(self) -> bool:
@@ -207,8 +221,7 @@ def drafts(subject: Subject) -> list[Draft]:
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/py.typed": "",
         f"{package}/openapi.json": json.dumps(to_openapi(api), indent=2, ensure_ascii=False) + "\n",
-        f"{package}/_http.py": source("server/_http.py"),
-        f"{package}/_store.py": source("server/_store.py"),
+        **{f"{package}/{module}.py": source(f"server/{module}.py") for module in RUNTIME_MODULES},
     }
     for module in ("__init__", "__main__", "app", "handler", "reference"):
         files[f"{package}/{module}.py"] = render_template(f"{TEMPLATE_DIR}/{module}.py.j2", context)
@@ -241,6 +254,7 @@ def server_context(api: Api, cancel: CancelBinding | None, package: str, models:
         if outcome is None
         else Semantics(outcome.cancellable, outcome.cancelled_status, outcome.unknown, outcome.finished),
         store_example=_store_example(cancel),
+        formats=tuple(sorted(FORMAT_SYNTAX.items())),
     )
 
 
@@ -280,16 +294,21 @@ def _route(
     taken: set[str] = {"request", "body", "self", "models", "result", "implementation", "credentials", "payload"}
     params: list[RouteParameter] = []
     route = base_path + op.path
+    tokens: list[tuple[str, str]] = []
     for parameter in sorted(op.parameters, key=lambda p: not p.required):
         if parameter.location not in _KIND or (parameter.location, parameter.name.lower()) in consumed:
             continue
         python = unique(snake_name(parameter.name), taken)
         annotation = types.py_type(api, parameter.schema, models.exports)
-        if parameter.location is ParameterLocation.PATH:
-            # FastAPI matches path parameters by name: use the Python name in the route.
+        if parameter.location is ParameterLocation.PATH and not _ROUTE_TOKEN.fullmatch(parameter.name):
+            # The route template names a parameter by its wire name where Starlette allows that name.
             route = route.replace("{" + parameter.name + "}", "{" + python + "}")
+            tokens.append((parameter.name, python))
         annotation = annotation if parameter.required else annotation.or_none()
-        params.append(RouteParameter(python, parameter.name, annotation, _KIND[parameter.location], parameter.required))
+        convert = Needs.MODELS in annotation.needs
+        params.append(
+            RouteParameter(python, parameter.name, annotation, _KIND[parameter.location], parameter.required, convert)
+        )
     arguments = [HandlerArgument(p.name, p.annotation) for p in params]
     body = None
     if op.body is not None:
@@ -319,6 +338,8 @@ def _route(
     return Route(
         name=name,
         route=route,
+        key=f"{op.method.upper()} {op.path}",
+        tokens=tuple(tokens),
         http_method=op.method,
         params=tuple(params),
         arguments=tuple(arguments),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,9 +88,31 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
     """
     key = (json.dumps(document, sort_keys=True), side)
     if key not in _MODELS:
-        _MODELS[key] = generate_models(document, side, _PLACEHOLDER)
+        code = generate_models(document, side, _PLACEHOLDER)
+        _MODELS[key] = _json_integers(code) if code is not None and side is Side.REQUEST else code
     code = _MODELS[key]
     return None if code is None else code.replace(f"from {_PLACEHOLDER}._base import", f"from {package}._base import")
+
+
+_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n]*)$", re.MULTILINE)
+
+
+def _json_integers(code: str) -> str:
+    """Request models with ``StrictInt`` taken from the runtime's ``_base``, where ``2.0`` is an integer.
+
+    JSON Schema counts a number with a zero fraction as an integer; pydantic's own
+    ``StrictInt`` refuses it, so exact models use the base module's instead.
+    """
+    match = _PYDANTIC_IMPORT.search(code)
+    if match is None:
+        return code
+    names = [n.strip() for n in match.group(1).strip("()").split(",") if n.strip()]
+    if "StrictInt" not in names:
+        return code
+    kept = ", ".join(n for n in names if n != "StrictInt")
+    code = code[: match.start()] + f"from pydantic import {kept}" + code[match.end() :]
+    base = f"from {_PLACEHOLDER}._base import RequestModel"
+    return code.replace(base, f"{base}, StrictInt", 1)
 
 
 def _classes(code: str | None) -> list[str]:

@@ -67,7 +67,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     for response in op.responses:
         entry: dict[str, Any] = {"description": response.description}
         if response.schema is not None and response.media_type is not None:
-            entry["content"] = {response.media_type: {"schema": schema_json(response.schema)}}
+            media: dict[str, Any] = {"schema": schema_json(response.schema)}
+            if response.examples:
+                media["examples"] = {e.name: {"value": e.value.value} for e in response.examples}
+            entry["content"] = {response.media_type: media}
         responses[response.status] = entry
     out["responses"] = responses
     out["security"] = [{name: [] for name in alternative} for alternative in op.security.alternatives]

@@ -5,7 +5,20 @@ Part of runcancel-generator's runtime, copied unchanged into each generated pack
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema counts 2.0 as an integer; a strict int refuses floats, so whole ones become ints first.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+StrictInt = Annotated[int, BeforeValidator(_whole_number), Strict()]
+"""An integer as JSON Schema reads one: no strings or booleans, but ``2.0`` is ``2``."""
 
 
 class RequestModel(BaseModel):

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from importlib import resources
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Path, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from agno_server import _http
+from agno_server import _http, _mock
+from agno_server._faults import FaultInjector, Faults
 from agno_server._http import Problem
 from agno_server.handler import Handler
 from agno_server.reference import ReferenceHandler, RunStore
@@ -27,18 +28,35 @@ ERRORS = _http.ErrorFormat(
 )
 # The API this app serves, as OpenAPI (rendered from the same model as this code).
 SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
+# The string formats whose values are checked, each as the pattern a whole string must match.
+FORMATS = {
+    "date": "([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    "date-time": "([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])",
+    "uuid": "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+}
 
 
 def create_app(
-    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
+    handler: Handler | None = None,
+    *,
+    store: RunStore | None = None,
+    credentials: Collection[str] | None = None,
+    seed: int = 0,
+    faults: Faults | None = None,
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
     ``credentials``: the tokens or API keys accepted; None accepts any non-empty one.
+    An operation the handler does not implement (it raises ``NotImplementedError``, as
+    the reference does for all but the cancel) answers its documented success, an
+    example or a value made from the schema, the same for the same ``seed``.
+    ``faults``: misbehaviour to inject (default: from ``MOCK_*`` environment variables).
     """
     implementation: Handler = handler if handler is not None else ReferenceHandler(store)
+    mock = _mock.Mock(SPEC, FORMATS, ERRORS, seed)
     app = FastAPI(title="Agno AgentOS", version="0.1.0")
     app.state.handler = implementation
+    app.state.mock = mock
 
     def openapi() -> dict[str, Any]:
         return SPEC
@@ -47,20 +65,31 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return ERRORS.response(ERRORS.validation_status, "invalid request", _http.issues(list(exc.errors())))
+        found = _http.issues(list(exc.errors()))
+        return ERRORS.response(ERRORS.validation_status, _http.summary(found), found)
 
     @app.exception_handler(Problem)
     async def problem(request: Request, exc: Problem) -> Response:
         return ERRORS.response(exc.status, exc.message)
 
     @app.api_route("/workflows/{workflow_id}/runs/{run_id}/cancel", methods=["POST"], include_in_schema=False)
-    async def cancel_workflow_run(
-        request: Request,
-        workflow_id: Annotated[str, Path(alias="workflow_id")],
-        run_id: Annotated[str, Path(alias="run_id")],
-    ) -> Response:
+    async def cancel_workflow_run(request: Request) -> Response:
+        operation = mock.operations["POST /workflows/{workflow_id}/runs/{run_id}/cancel"]
         _http.authenticate(request, (("bearer", "authorization"),), credentials)
-        result = await implementation.cancel_workflow_run(workflow_id=workflow_id, run_id=run_id)
-        return _http.answer(result, 200)
+        values = mock.parameters(request, operation)
+        wished = mock.preferred(request, operation)
+        if wished is not None:
+            return wished
+        try:
+            result = await implementation.cancel_workflow_run(
+                workflow_id=values["workflow_id"], run_id=values["run_id"]
+            )
+        except NotImplementedError:
+            return mock.answer(operation)
+        return mock.checked(operation, result)
 
+    injector = FaultInjector(faults if faults is not None else Faults.from_environment())
+    if injector.faults.active:
+        injector.install(app)
+    app.state.faults = injector
     return app

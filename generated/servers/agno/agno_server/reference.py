@@ -28,7 +28,7 @@ _CANCEL_WORKFLOW_RUN = CancelCall(
 
 
 class ReferenceHandler(CancelHandler):
-    """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
+    """Implements the cancel operation against a :class:`RunStore`; the app mocks every other operation."""
 
     semantics = Semantics(
         cancellable=frozenset(["PENDING", "RUNNING", "PAUSED"]),

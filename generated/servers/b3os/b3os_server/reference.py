@@ -55,7 +55,7 @@ _CANCEL_RUN = CancelCall(
 
 
 class ReferenceHandler(CancelHandler):
-    """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
+    """Implements the cancel operation against a :class:`RunStore`; the app mocks every other operation."""
 
     semantics = Semantics(
         cancellable=frozenset(["running", "waiting"]), cancelled_status="cancelled", unknown=404, finished=409

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Literal
@@ -78,6 +78,20 @@ def issues(errors: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def summary(found: list[dict[str, Any]]) -> str:
+    """One line naming where the first issue is, what rule it breaks, and how many more there are.
+
+    APIs whose error body holds only a message (an envelope, ``{detail}``) still tell
+    the caller which field was wrong: ``body.run_ids: [] should be non-empty (minItems)``.
+    """
+    if not found:
+        return "invalid request"
+    first = found[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "request"
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"{where}: {first.get('msg', '')} ({first.get('type', '')}){more}"
+
+
 def _credentials(request: Request, schemes: tuple[tuple[str, str], ...]) -> list[str]:
     found = []
     for kind, header in schemes:
@@ -107,6 +121,10 @@ def authenticate(request: Request, schemes: tuple[tuple[str, str], ...], accepte
         raise Problem(401, "invalid credentials")
 
 
+# No body was sent (distinct from a body that is the JSON literal null).
+_ABSENT: Any = object()
+
+
 async def body(
     request: Request,
     errors: ErrorFormat,
@@ -114,25 +132,41 @@ async def body(
     required: bool,
     encoding: str = "json",
     kinds: Mapping[str, FieldKind] | None = None,
+    check: Callable[[Any], list[dict[str, Any]]] | None = None,
 ) -> Any:
-    """The request body checked against ``model`` by wire names; None when optional and absent."""
-    data = await _form_data(request, kinds) if kinds is not None else await _sent_data(request, errors, encoding)
-    if data is None:
+    """The request body checked against ``model`` by wire names; None when optional and absent.
+
+    ``check`` (for JSON bodies) lists what the spec's schema refuses in the decoded
+    body, ``null`` included, before the model reads it: that makes the answer
+    exact and lets it name the field and the rule.
+    """
+    if kinds is not None:
+        data = await _form_data(request, kinds)
+        data = _ABSENT if data is None else data
+    else:
+        data = await _sent_data(request, errors, encoding)
+    if data is _ABSENT:
         if required:
             raise Problem(errors.validation_status, "a request body is required")
         return None
+    if check is not None:
+        found = check(data)
+        if found:
+            raise RequestValidationError(found)
+        if data is None:
+            return None  # the schema takes null: the handler gets None
     try:
         # Wire names only, exactly as the spec's schema reads the JSON.
         return model.model_validate(data, by_alias=True, by_name=False)
     except pydantic.ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from exc
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
 
 
 async def _sent_data(request: Request, errors: ErrorFormat, encoding: str) -> Any:
-    """The body as JSON, or as it was sent (text where it decodes, else bytes); None when there is none."""
+    """The body as JSON, or as it was sent (text where it decodes, else bytes); ``_ABSENT`` when there is none."""
     raw = await request.body()
     if not raw:
-        return None
+        return _ABSENT
     if encoding != "json":
         try:
             return raw.decode("utf-8")

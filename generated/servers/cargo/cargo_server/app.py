@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from cargo_server import _http, models
+from cargo_server import _http, _mock, models
+from cargo_server._faults import FaultInjector, Faults
 from cargo_server._http import Problem
 from cargo_server.handler import Handler
 from cargo_server.reference import ReferenceHandler, RunStore
@@ -25,18 +26,35 @@ ERRORS = _http.ErrorFormat(
 )
 # The API this app serves, as OpenAPI (rendered from the same model as this code).
 SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
+# The string formats whose values are checked, each as the pattern a whole string must match.
+FORMATS = {
+    "date": "([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    "date-time": "([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])",
+    "uuid": "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+}
 
 
 def create_app(
-    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
+    handler: Handler | None = None,
+    *,
+    store: RunStore | None = None,
+    credentials: Collection[str] | None = None,
+    seed: int = 0,
+    faults: Faults | None = None,
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
     ``credentials``: the tokens or API keys accepted; None accepts any non-empty one.
+    An operation the handler does not implement (it raises ``NotImplementedError``, as
+    the reference does for all but the cancel) answers its documented success, an
+    example or a value made from the schema, the same for the same ``seed``.
+    ``faults``: misbehaviour to inject (default: from ``MOCK_*`` environment variables).
     """
     implementation: Handler = handler if handler is not None else ReferenceHandler(store)
+    mock = _mock.Mock(SPEC, FORMATS, ERRORS, seed)
     app = FastAPI(title="Cargo API", version="0.1.0")
     app.state.handler = implementation
+    app.state.mock = mock
 
     def openapi() -> dict[str, Any]:
         return SPEC
@@ -45,7 +63,8 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return ERRORS.response(ERRORS.validation_status, "invalid request", _http.issues(list(exc.errors())))
+        found = _http.issues(list(exc.errors()))
+        return ERRORS.response(ERRORS.validation_status, _http.summary(found), found)
 
     @app.exception_handler(Problem)
     async def problem(request: Request, exc: Problem) -> Response:
@@ -53,9 +72,26 @@ def create_app(
 
     @app.api_route("/v1/orchestration/runs/cancel", methods=["POST"], include_in_schema=False)
     async def post_orchestration_runs_cancel(request: Request) -> Response:
+        operation = mock.operations["POST /orchestration/runs/cancel"]
         _http.authenticate(request, (("bearer", "authorization"),), credentials)
-        body = await _http.body(request, ERRORS, models.PostOrchestrationRunsCancelBody, True)
-        result = await implementation.post_orchestration_runs_cancel(body=body)
-        return _http.answer(result, 200)
+        body = await _http.body(
+            request,
+            ERRORS,
+            models.PostOrchestrationRunsCancelBody,
+            True,
+            check=lambda data: mock.body_issues(operation, data),
+        )
+        wished = mock.preferred(request, operation)
+        if wished is not None:
+            return wished
+        try:
+            result = await implementation.post_orchestration_runs_cancel(body=body)
+        except NotImplementedError:
+            return mock.answer(operation)
+        return mock.checked(operation, result)
 
+    injector = FaultInjector(faults if faults is not None else Faults.from_environment())
+    if injector.faults.active:
+        injector.install(app)
+    app.state.faults = injector
     return app

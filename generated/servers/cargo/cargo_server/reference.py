@@ -39,7 +39,7 @@ _POST_ORCHESTRATION_RUNS_CANCEL = CancelCall(
 
 
 class ReferenceHandler(CancelHandler):
-    """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
+    """Implements the cancel operation against a :class:`RunStore`; the app mocks every other operation."""
 
     semantics = Semantics(
         cancellable=frozenset(["pending", "running"]), cancelled_status="cancelled", unknown="ignore", finished="ignore"

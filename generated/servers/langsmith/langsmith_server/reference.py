@@ -29,7 +29,7 @@ _CANCEL_RUNS_POST = CancelCall(
 
 
 class ReferenceHandler(CancelHandler):
-    """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
+    """Implements the cancel operation against a :class:`RunStore`; the app mocks every other operation."""
 
     semantics = Semantics(
         cancellable=frozenset(["pending", "running"]), cancelled_status="interrupted", unknown=404, finished=404

@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from skyvern_server import _http, models
+from skyvern_server import _http, _mock, models
+from skyvern_server._faults import FaultInjector, Faults
 from skyvern_server._http import Problem
 from skyvern_server.handler import Handler
 from skyvern_server.reference import ReferenceHandler, RunStore
@@ -23,18 +24,35 @@ from skyvern_server.reference import ReferenceHandler, RunStore
 ERRORS = _http.ErrorFormat(validation_status=422, shapes={422: "detail-list"}, default_shape="detail-list")
 # The API this app serves, as OpenAPI (rendered from the same model as this code).
 SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
+# The string formats whose values are checked, each as the pattern a whole string must match.
+FORMATS = {
+    "date": "([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    "date-time": "([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])",
+    "uuid": "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+}
 
 
 def create_app(
-    handler: Handler | None = None, *, store: RunStore | None = None, credentials: Collection[str] | None = None
+    handler: Handler | None = None,
+    *,
+    store: RunStore | None = None,
+    credentials: Collection[str] | None = None,
+    seed: int = 0,
+    faults: Faults | None = None,
 ) -> FastAPI:
     """The app. ``handler=None`` serves the in-memory reference implementation over ``store``.
 
     ``credentials``: the tokens or API keys accepted; None accepts any non-empty one.
+    An operation the handler does not implement (it raises ``NotImplementedError``, as
+    the reference does for all but the cancel) answers its documented success, an
+    example or a value made from the schema, the same for the same ``seed``.
+    ``faults``: misbehaviour to inject (default: from ``MOCK_*`` environment variables).
     """
     implementation: Handler = handler if handler is not None else ReferenceHandler(store)
+    mock = _mock.Mock(SPEC, FORMATS, ERRORS, seed)
     app = FastAPI(title="Skyvern API", version="0.1.0")
     app.state.handler = implementation
+    app.state.mock = mock
 
     def openapi() -> dict[str, Any]:
         return SPEC
@@ -43,7 +61,8 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return ERRORS.response(ERRORS.validation_status, "invalid request", _http.issues(list(exc.errors())))
+        found = _http.issues(list(exc.errors()))
+        return ERRORS.response(ERRORS.validation_status, _http.summary(found), found)
 
     @app.exception_handler(Problem)
     async def problem(request: Request, exc: Problem) -> Response:
@@ -51,9 +70,22 @@ def create_app(
 
     @app.api_route("/v1/runs/cancel", methods=["POST"], include_in_schema=False)
     async def bulk_cancel_runs_v1_runs_cancel_post(request: Request) -> Response:
+        operation = mock.operations["POST /v1/runs/cancel"]
         _http.authenticate(request, (("api-key", "x-api-key"),), credentials)
-        body = await _http.body(request, ERRORS, models.BulkCancelRunsRequest, True)
-        result = await implementation.bulk_cancel_runs_v1_runs_cancel_post(body=body)
-        return _http.answer(result, 200)
+        body = await _http.body(
+            request, ERRORS, models.BulkCancelRunsRequest, True, check=lambda data: mock.body_issues(operation, data)
+        )
+        wished = mock.preferred(request, operation)
+        if wished is not None:
+            return wished
+        try:
+            result = await implementation.bulk_cancel_runs_v1_runs_cancel_post(body=body)
+        except NotImplementedError:
+            return mock.answer(operation)
+        return mock.checked(operation, result)
 
+    injector = FaultInjector(faults if faults is not None else Faults.from_environment())
+    if injector.faults.active:
+        injector.install(app)
+    app.state.faults = injector
     return app

@@ -26,7 +26,7 @@ _BULK_CANCEL_RUNS_V1_RUNS_CANCEL_POST = CancelCall(
 
 
 class ReferenceHandler(CancelHandler):
-    """Implements the cancel operation against a :class:`RunStore`; other operations answer 501."""
+    """Implements the cancel operation against a :class:`RunStore`; the app mocks every other operation."""
 
     semantics = Semantics(
         cancellable=frozenset(["created", "queued", "running", "paused"]),
