@@ -167,3 +167,25 @@ def test_each_package_s_readme_shows_calls_that_exist_and_parse(vendor: str) -> 
         assert isinstance(function, ast.Attribute) and hasattr(client, function.attr), body
     for heading in ("## Authentication", "## Errors", "## Retries", "## Logging"):
         assert heading in text
+
+
+def test_nested_body_arguments_are_typed_with_their_models() -> None:
+    import inspect
+
+    models = cargo_client.models
+    nested = models.PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilter
+    signature = inspect.signature(cargo_client.Client.post_orchestration_runs_cancel)
+    assert nested.__name__ in str(signature.parameters["executions_filter"].annotation)
+    sent: list[bytes] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.content)
+        return httpx.Response(200, json={})
+
+    group = {"conjonction": "and", "conditions": []}
+    with cargo_client.Client(token="t", transport=httpx.MockTransport(answer)) as client:
+        client.post_orchestration_runs_cancel(
+            workflow_uuid=uuid.UUID("0b9e6a5e-3c4f-4d2a-9b1e-2f8c7d6e5a4b"),
+            executions_filter=nested(conjonction="or", groups=[group]),
+        )
+    assert json.loads(sent[0])["executionsFilter"] == {"conjonction": "or", "groups": [group]}

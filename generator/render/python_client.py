@@ -11,7 +11,16 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator import __version__
-from generator.ir.model import Api, Operation, ParameterLocation, RefSchema, Schema, SchemeKind
+from generator.ir.model import (
+    Api,
+    ArraySchema,
+    ObjectSchema,
+    Operation,
+    ParameterLocation,
+    RefSchema,
+    Schema,
+    SchemeKind,
+)
 from generator.render import python_types as types
 from generator.render.environment import render_template
 from generator.render.examples import example_value
@@ -379,10 +388,9 @@ def _operation(
     body = None
     if op.body is not None:
         model = exports.requests[plan.body_class[op.operation_id]]
+        body_class = plan.body_class[op.operation_id]
         fields = tuple(
-            BodyField(
-                unique(snake_name(wire), taken), wire, types.py_type(api, schema, exports, friendly=True).or_missing()
-            )
+            BodyField(unique(snake_name(wire), taken), wire, _field_type(api, plan, exports, body_class, wire, schema))
             for wire, schema in types.body_properties(api, op.body.schema)
         )
         body = Body(model, fields, op.body.media_type, op.body.encoding)
@@ -431,6 +439,32 @@ def _operation(
         options=options,
         paging=paging,
     )
+
+
+def _field_type(api: Api, plan: ModelPlan, exports: Exports, body_class: str, wire: str, schema: Schema) -> PyType:
+    """A body field's keyword annotation: an inline object (or list of them) typed with the class made for it.
+
+    The class is found by where it comes from (its stable origin: the body, perhaps one of its
+    forms, then the property); anything else is typed from its schema.
+    """
+    root = plan.request_origins.get(body_class)
+    if root is not None and isinstance(schema, ObjectSchema | ArraySchema):
+        suffix = f"/{wire}/items" if isinstance(schema, ArraySchema) else f"/{wire}"
+        found = {
+            cls
+            for cls, origin in plan.request_origins.items()
+            if origin.startswith(root) and origin.endswith(suffix) and _form_step_only(origin[len(root) : -len(suffix)])
+        }
+        if len(found) == 1 and (cls := found.pop()) in exports.requests:
+            model = types.model(exports.requests[cls])
+            typed = PyType(f"list[{model.text}]", model.needs) if isinstance(schema, ArraySchema) else model
+            return (typed.or_none() if schema.nullable else typed).or_missing()
+    return types.py_type(api, schema, exports, friendly=True).or_missing()
+
+
+def _form_step_only(between: str) -> bool:
+    # Nothing, or one step naming a form of the body (a union variant): the property is the body's own.
+    return between == "" or (between.startswith("/variant:") and between.count("/") == 1)
 
 
 def _item_type(api: Api, schema: Schema, exports: Exports) -> PyType:

@@ -89,7 +89,8 @@ class Client(_client.BaseClient):
         parent_uuid: str | UUID | MISSING = MISSING,
         parent_node_uuid: str | UUID | MISSING = MISSING,
         is_group_parent: bool | MISSING = MISSING,
-        executions_filter: dict[str, Any] | MISSING = MISSING,
+        executions_filter: models.PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilter
+        | MISSING = MISSING,
         created_after: str | MISSING = MISSING,
         created_before: str | MISSING = MISSING,
         extra_headers: Mapping[str, str | None] | None = None,
@@ -199,7 +200,8 @@ class AsyncClient(_client.AsyncBaseClient):
         parent_uuid: str | UUID | MISSING = MISSING,
         parent_node_uuid: str | UUID | MISSING = MISSING,
         is_group_parent: bool | MISSING = MISSING,
-        executions_filter: dict[str, Any] | MISSING = MISSING,
+        executions_filter: models.PostOrchestrationRunsCancelBodyRecordIdRecordTitleExecutionsFilter
+        | MISSING = MISSING,
         created_after: str | MISSING = MISSING,
         created_before: str | MISSING = MISSING,
         extra_headers: Mapping[str, str | None] | None = None,
