@@ -217,7 +217,8 @@ def _render(
 def _progress(name: str, widths: tuple[int, int], label: str, drafts: Sequence[Draft], seconds: float) -> str:
     """One progress line; ``widths`` are those of the name and label columns."""
     count = sum(len(d.files) for d in drafts)
-    return f"{name:<{widths[0]}}  {label:<{widths[1]}} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
+    files = "file " if count == 1 else "files"
+    return f"{name:<{widths[0]}}  {label:<{widths[1]}} {count:>3} {files} in {seconds:.2f}s"
 
 
 def _subject(target: Target, api: Api, built: Built) -> Subject:

@@ -397,5 +397,7 @@ def test_request_validation_rule_by_rule_and_in_agreement_with_the_ir_validator(
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     with capsys.disabled():
-        print(f"\n  validation: {total} payloads ({dict(verdicts)}) prepared in {prepared:.1f}s, node in "
-              f"{time.perf_counter() - began - prepared:.1f}s")
+        print(
+            f"\n  validation: {total} payloads ({dict(verdicts)}) prepared in {prepared:.1f}s, node in "
+            f"{time.perf_counter() - began - prepared:.1f}s"
+        )
