@@ -175,7 +175,10 @@ def _render(
     # The OpenAPI rules are checked beside rendering (templates compiled first, while this process
     # imports the model generator); nothing is written before their verdict is in.
     rule_checks = [RuleCheck(t.spec, t.display, rule_mode(t, lenient)) for t in targets]
-    width = max([len(t.name) for t in targets] + [len("unified")] + [len(label) for label in across])
+    # Both columns fit their longest entry: the API names and layers across APIs, then the per-API step labels
+    # (target labels such as "typescript" are longer than "spec"), so every line's counts stay aligned.
+    width = max([len(t.name) for t in targets] + [len(label) for label in across])
+    steps = max(len(label) for label in ("spec", *registry.PER_API))
     with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
         for index, target in enumerate(targets):
             began = time.perf_counter()
@@ -192,10 +195,10 @@ def _render(
                 failed = True
                 continue
             subjects.append(_subject(target, built.api, built))
-            heard.progress(f"{target.name:<{width}}  {'spec':<7} loaded in {loaded:.2f}s")
+            heard.progress(f"{target.name:<{width}}  {'spec':<{steps}} loaded in {loaded:.2f}s")
             for label, target_drafts, seconds in produced:
                 drafts.extend(target_drafts)
-                heard.progress(_progress(target.name, width, label, target_drafts, seconds))
+                heard.progress(_progress(target.name, (width, steps), label, target_drafts, seconds))
     if failed:
         return None  # nothing is written when any input is bad: the previous output stays whole
     for label in across:
@@ -203,7 +206,7 @@ def _render(
         layer = registry.across_apis(label)(subjects)
         drafts.extend(layer)
         if layer:
-            heard.progress(_progress(label, width, "", layer, time.perf_counter() - began))
+            heard.progress(_progress(label, (width, steps), "", layer, time.perf_counter() - began))
     began = time.perf_counter()
     rendered.files = finish(drafts)
     python = sum(p.endswith(".py") for p in rendered.files)
@@ -211,9 +214,11 @@ def _render(
     return rendered
 
 
-def _progress(name: str, width: int, label: str, drafts: Sequence[Draft], seconds: float) -> str:
+def _progress(name: str, widths: tuple[int, int], label: str, drafts: Sequence[Draft], seconds: float) -> str:
+    """One progress line; ``widths`` are those of the name and label columns."""
     count = sum(len(d.files) for d in drafts)
-    return f"{name:<{width}}  {label:<7} {count:>3} {'file ' if count == 1 else 'files'} in {seconds:.2f}s"
+    files = "file " if count == 1 else "files"
+    return f"{name:<{widths[0]}}  {label:<{widths[1]}} {count:>3} {files} in {seconds:.2f}s"
 
 
 def _subject(target: Target, api: Api, built: Built) -> Subject:

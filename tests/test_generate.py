@@ -162,6 +162,10 @@ def test_progress_is_one_line_per_vendor_and_target_and_quiet_is_silent(
         assert counts["client"] == sum(p.startswith(f"clients/{vendor}/") for p in made)
         assert counts["server"] == sum(p.startswith(f"servers/{vendor}/") for p in made)
     assert lines[-1].startswith(f"generated {len(made) - 1} files into ")  # the manifest is not counted
+    # Columns line up whatever the labels' lengths: every count ends, and every "loaded" starts, at one column.
+    counted = [line for line in lines[:-2] if " file " in line or " files " in line]  # not the two summary lines
+    assert len({line.index(" file") for line in counted}) == 1, counted
+    assert len({line.index("loaded") for line in lines if "loaded in" in line}) == 1
     assert not any("\033[" in line for line in lines), "no colour when stdout is not a terminal"
     (project / "specs" / "agno.yaml").write_text((project / "specs" / "agno.yaml").read_text() + "\n# touched\n")
     assert main(["--config", config, "generate", "--quiet"]) == 0

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -291,3 +292,112 @@ def test_spec_strings_stay_inert_in_typescript() -> None:
     assert ts_literal('a"b\u2028${x}`') == '"a\\"b\\u2028${x}`"'
     assert ts_property_key("__proto__") == '"__proto__"' and ts_property_key("a-b") == '"a-b"'
     assert ts_camel_name("delete") == "delete_" and ts_camel_name("1st run") == "value1stRun"
+
+
+VALIDATION_TEST = ROOT / "tests" / "ts" / "validation.test.mjs"
+AGREEMENT_EXAMPLES = 40  # per schema: about 1 500 payloads over the fixtures' and the vendors' request schemas
+
+
+def _fixture_api(name: str, label: str) -> Any:
+    from generator.ir.normalise import normalise
+    from generator.load import load_spec
+    from generator.load.problem import Diagnostics
+
+    diagnostics = Diagnostics()
+    files = load_spec(ROOT / "tests" / "fixtures" / "specs" / name, diagnostics)
+    assert files is not None
+    api = normalise(files, label, diagnostics)
+    assert not diagnostics.problems, [str(p) for p in diagnostics.problems]
+    return api
+
+
+def _agreement_suites() -> tuple[list[dict[str, Any]], int, Counter[bool]]:
+    """Payloads near every request schema (and named schema) of the fixtures and vendors, with the IR's verdicts."""
+    import yaml
+
+    from generator.render.ts_shapes import ShapeWriter
+    from tests.conftest import vendor_api
+    from tests.test_fidelity import schemas_of
+
+    apis = [_fixture_api("validation.yaml", "validation rules"), _fixture_api("kitchen_sink.yaml", "kitchen")]
+    apis += [vendor_api(name) for name in VENDORS]
+    suites: list[dict[str, Any]] = []
+    verdicts: Counter[bool] = Counter()
+    total = 0
+    for api in apis:
+        document = yaml.safe_load((ROOT / api.source).read_text(encoding="utf-8"))
+        writer = ShapeWriter(api)
+        shapes: list[Any] = []
+        cases: list[Any] = []
+        for label, pointer, schema in schemas_of(api):
+            if " 2" in label or " 4" in label or " 5" in label or " default" in label:
+                continue  # answers: the validator checks requests
+            shapes.append(writer.shape(schema))
+            _collect(api, document, pointer, schema, len(shapes) - 1, cases, verdicts)
+        suites.append({"name": api.name, "defs": writer.defs, "shapes": shapes, "cases": cases})
+        total += len(cases)
+    return suites, total, verdicts
+
+
+def _collect(
+    api: Any, document: Any, pointer: str, schema: Any, index: int, cases: list[Any], verdicts: Counter[bool]
+) -> None:
+    """Append ``[index, payload, the IR validator's verdict]`` for payloads near the raw schema at ``pointer``."""
+    from hypothesis import HealthCheck, given, settings
+
+    from generator.ir.validate import accepts
+    from generator.load import pointer as jp
+    from tests.payloads import payloads
+
+    @settings(max_examples=AGREEMENT_EXAMPLES, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(payload=payloads(jp.follow(document, pointer), document))
+    def collect(payload: Any) -> None:
+        verdict = accepts(schema, payload, api.schema)
+        verdicts[verdict] += 1
+        cases.append([index, payload, verdict])
+
+    collect()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_request_validation_rule_by_rule_and_in_agreement_with_the_ir_validator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.render import typescript
+    from generator.render.formatting import finish
+
+    began = time.perf_counter()
+    rendered = finish(typescript.drafts(Subject(_fixture_api("validation.yaml", "validation rules"))))
+    for relative, data in rendered.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(data)
+    package = tmp_path / "ts" / "validation_rules"
+    code, output, _ = run_tsc(check_config(tmp_path / "ts", [package], tmp_path, emit=True))
+    assert code == 0, output
+    suites, total, verdicts = _agreement_suites()
+    # Both verdicts well represented, or agreement would prove little.
+    assert total >= 500 and min(verdicts.values()) >= 0.1 * total, verdicts
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps(suites), encoding="utf-8")
+    prepared = time.perf_counter() - began
+    shutil.copy(VALIDATION_TEST, tmp_path / VALIDATION_TEST.name)
+    setup = {
+        "client": (tmp_path / "js" / "validation_rules" / "src" / "index.js").as_uri(),
+        "cases": str(cases),
+        "expected_cases": total,
+    }
+    result = subprocess.run(
+        ["node", "--test", "--test-reporter=dot", VALIDATION_TEST.name],
+        cwd=tmp_path,
+        env={**os.environ, "RUNCANCEL_TS_VALIDATION": json.dumps(setup)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    with capsys.disabled():
+        print(
+            f"\n  validation: {total} payloads ({dict(verdicts)}) prepared in {prepared:.1f}s, node in "
+            f"{time.perf_counter() - began - prepared:.1f}s"
+        )

@@ -11,6 +11,7 @@ Python models. The fetch core and the errors are real TypeScript under
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -43,6 +44,7 @@ from generator.render.formatting import Draft
 from generator.render.model_bridge import plan_models, stable_class_names
 from generator.render.naming import package_name, ts_camel_name, ts_literal, ts_property_key, ts_type_name, unique
 from generator.render.subject import Subject
+from generator.render.ts_shapes import Shape, ShapeWriter
 from generator.runtime import source
 
 TEMPLATE_DIR = "typescript"
@@ -298,6 +300,8 @@ class TsOperation:
     success: tuple[Answer, ...]
     failures: tuple[Failure, ...]
     returns: str
+    # The parameters object's schema as data (members by their TypeScript names, `body` among them).
+    request_shape: Shape | None = None
 
     @property
     def params_optional(self) -> bool:
@@ -341,6 +345,8 @@ class TsContext:
     declarations: tuple[Declaration, ...]
     operations: tuple[TsOperation, ...]
     cases: tuple[TypeCase, ...]
+    # The named request schemas the operations' shapes refer to, by index.
+    shape_defs: tuple[Shape, ...] = ()
 
     def operation(self, operation_id: str) -> TsOperation:
         """The method for ``operation_id``; raises ``KeyError`` if the API has no such operation."""
@@ -374,6 +380,8 @@ def drafts(subject: Subject) -> list[Draft]:
         "README.md": render_template(f"{TEMPLATE_DIR}/README.md.j2", context),
         "src/core.ts": source("typescript/client/core.ts"),
         "src/errors.ts": source("typescript/client/errors.ts"),
+        "src/validate.ts": source("typescript/client/validate.ts"),
+        "src/schemas.ts": render_template(f"{TEMPLATE_DIR}/schemas.ts.j2", context),
         "src/models.ts": render_template(f"{TEMPLATE_DIR}/models.ts.j2", context),
         "src/client.ts": render_template(f"{TEMPLATE_DIR}/client.ts.j2", context),
         "src/index.ts": render_template(f"{TEMPLATE_DIR}/index.ts.j2", context),
@@ -405,6 +413,7 @@ def ts_context(subject: Subject) -> TsContext:
     qualified_requests = TypeWriter(api, "request", request_names, "models.")
     qualified_responses = TypeWriter(api, "response", response_names, "models.")
     methods: set[str] = {"constructor"}
+    shapes = ShapeWriter(api)
     operations: list[TsOperation] = []
     cases: list[TypeCase] = []
     for op in api.operations:
@@ -429,6 +438,7 @@ def ts_context(subject: Subject) -> TsContext:
         operation = _operation(
             api, op, body_type, answer_types, qualified_requests, qualified_responses, methods, taken
         )
+        operation = dataclasses.replace(operation, request_shape=_request_shape(shapes, op, operation))
         operations.append(operation)
         cases.extend(_parameter_cases(api, op, operation, len(cases)))
     return TsContext(
@@ -444,7 +454,24 @@ def ts_context(subject: Subject) -> TsContext:
         declarations=tuple(declarations),
         operations=tuple(operations),
         cases=tuple(cases),
+        shape_defs=tuple(shapes.defs),
     )
+
+
+def _request_shape(shapes: ShapeWriter, op: Operation, method: TsOperation) -> Shape:
+    """The shape of ``method``'s parameters object: each member under its TypeScript name, then ``body``."""
+    where = {"path": ParameterLocation.PATH, "query": ParameterLocation.QUERY, "headers": ParameterLocation.HEADER}
+    members: list[list[object]] = []
+    for param in method.params:
+        parameter = op.parameter(where[param.location], param.wire)
+        assert parameter is not None  # every member comes from one of the operation's parameters
+        members.append([param.name, shapes.shape(parameter.schema), param.required])
+    if op.body is not None:
+        body = shapes.shape(op.body.schema)
+        if op.body.encoding == "raw" and not isinstance(_resolve(shapes.api, op.body.schema), StringSchema):
+            body = {"k": "any"}  # sent as the caller gave it (bytes, a stream): nothing JSON to check
+        members.append(["body", body, op.body.required])
+    return {"k": "obj", "p": members} if members else {"k": "obj"}
 
 
 def _declaration(name: str, writer: TypeWriter, schema: Schema) -> Declaration:

@@ -177,3 +177,67 @@ test("retries honour Retry-After", async () => {
     },
   );
 });
+
+test("langsmith: a run id that is not a UUID is refused before sending, by default", async () => {
+  const v = fixture.vendors.langsmith;
+  await stub(
+    (response) => {
+      response.writeHead(v.success_status);
+      response.end();
+    },
+    async (url, count) => {
+      const langsmith = runcancel.forVendor("langsmith", { baseUrl: url, credential: "secret" });
+      // One call per run: the second call's body is refused before the first call (a valid one) is sent.
+      await assert.rejects(langsmith.cancel({ runIds: [v.one[0], "not-a-uuid"], scope: v.scope }), (error) => {
+        assert.ok(error instanceof runcancel.RequestValidationError, String(error));
+        assert.ok(error instanceof runcancel.UnsupportedCancel);
+        assert.equal(error.vendor, "langsmith");
+        assert.equal(error.path, "/body/run_ids/0");
+        assert.equal(error.rule, "format");
+        assert.equal(error.message, "langsmith cannot send this request (/body/run_ids/0: format: is not a valid uuid)");
+        return true;
+      });
+      assert.equal(count(), 0, "the server saw no request");
+      // With validation off the request goes out, and the vendor is left to refuse it.
+      const unchecked = runcancel.forVendor("langsmith", { baseUrl: url, credential: "secret", validate: false });
+      await unchecked.cancel({ runIds: ["not-a-uuid"], scope: v.scope });
+      assert.equal(count(), 1);
+    },
+  );
+});
+
+test("skyvern: a list over maxItems is refused before sending", async () => {
+  const v = fixture.vendors.skyvern;
+  const ids = [...v.many, ...v.many].slice(0, 101).map((id, index) => `${id}-${index}`);
+  await stub(
+    (response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"cancelled": [], "failed": []}');
+    },
+    async (url, count) => {
+      // runcancel batches by the vendor's limit (100), so its own calls fit; a canceller without the limit
+      // would send 101 in one call, which the schema forbids: refused, nothing sent.
+      const skyvern = runcancel.forVendor("skyvern", { baseUrl: url, credential: "secret" });
+      const unbatched = new runcancel.Canceller(
+        { ...skyvern.binding, capabilities: { ...skyvern.binding.capabilities, batchLimit: null } },
+        skyvern.client,
+      );
+      await assert.rejects(unbatched.cancel({ runIds: ids }), (error) => {
+        assert.ok(error instanceof runcancel.RequestValidationError, String(error));
+        assert.deepEqual([error.path, error.rule], ["/body/run_ids", "maxItems"]);
+        return true;
+      });
+      // The Skyvern client itself, with its validate option on, refuses the same list.
+      const client = new clients.skyvern.Client({ baseUrl: url, [v.credential]: "secret", validate: true });
+      await assert.rejects(client[v.method]({ body: { run_ids: ids } }), (error) => {
+        assert.ok(error instanceof clients.skyvern.RequestValidationError, String(error));
+        assert.deepEqual([error.path, error.rule], ["/body/run_ids", "maxItems"]);
+        return true;
+      });
+      assert.equal(count(), 0, "the server saw no request");
+      const batched = await skyvern.cancel({ runIds: ids });
+      assert.equal(batched.responses.length, 2);
+      assert.equal(count(), 2);
+    },
+  );
+});

@@ -6,6 +6,7 @@
 import { Core, fromEnv, type CallOptions, type ClientOptions, type Endpoint } from "./core.js";
 import type { ApiError, BadRequestError, NotFoundError, ServerError, UnauthorizedError, ValidationError } from "./errors.js";
 import type * as models from "./models.js";
+import * as shapes from "./schemas.js";
 
 // Referenced so that a package whose credentials never come from the environment still uses every import.
 void fromEnv;
@@ -34,6 +35,7 @@ const cancelWorkflowRunEndpoint: Endpoint = {
   path: "/workflows/{workflow_id}/runs/{run_id}/cancel",
   success: { 200: "json" },
   failures: [400, 401, 404, 422, 500],
+  request: shapes.cancelWorkflowRun,
 };
 
 /**
@@ -72,7 +74,7 @@ export class Client {
         query: {},
         headers: {},
       },
-      undefined,
+      params,
       options,
     );
     return answer as unknown;

@@ -6,6 +6,7 @@
 import { Core, fromEnv, type CallOptions, type ClientOptions, type Endpoint } from "./core.js";
 import type { ApiError, ConflictError, NotFoundError } from "./errors.js";
 import type * as models from "./models.js";
+import * as shapes from "./schemas.js";
 
 // Referenced so that a package whose credentials never come from the environment still uses every import.
 void fromEnv;
@@ -36,6 +37,7 @@ const cancelRunEndpoint: Endpoint = {
   path: "/v1/runs/{id}/cancel",
   success: { 200: "json" },
   failures: [404, 409],
+  request: shapes.cancelRun,
 };
 
 /**
@@ -71,7 +73,7 @@ export class Client {
         query: {},
         headers: {},
       },
-      undefined,
+      params,
       options,
     );
     return answer as models.CancelRunResponse;

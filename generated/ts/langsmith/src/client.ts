@@ -6,6 +6,7 @@
 import { Core, fromEnv, type CallOptions, type ClientOptions, type Endpoint } from "./core.js";
 import type { ApiError, NotFoundError, ValidationError } from "./errors.js";
 import type * as models from "./models.js";
+import * as shapes from "./schemas.js";
 
 // Referenced so that a package whose credentials never come from the environment still uses every import.
 void fromEnv;
@@ -39,6 +40,7 @@ const cancelRunsPostEndpoint: Endpoint = {
   failures: [404, 422],
   bodyMedia: "application/json",
   bodyEncoding: "json",
+  request: shapes.cancelRunsPost,
 };
 
 /**
@@ -77,7 +79,7 @@ export class Client {
         headers: {},
         body: params.body,
       },
-      undefined,
+      params,
       options,
     );
     return answer as void;

@@ -3,6 +3,7 @@
 // Only the platform's fetch, URL, Headers, AbortSignal and FormData are used: no runtime dependencies.
 
 import { ApiError, RequestTimeoutError, RequestValidationError, TransportError, errorClass } from "./errors.js";
+import { checkRequest, type RequestShape } from "./validate.js";
 
 /** Retries on 429 and 503 (by default) with exponential backoff and jitter, honouring `Retry-After`. */
 export interface RetryOptions {
@@ -25,8 +26,10 @@ export interface ClientOptions {
   /** A fetch of your own (tests, proxies); default: the platform's. */
   readonly fetch?: typeof fetch;
   /**
-   * Check each request body before sending it, where the package has a check for the operation (off by default;
-   * the types always hold). No checks are generated yet: today this runs only checks passed in by hand.
+   * Check each call's parameters and body against the operation's request schema before sending, and throw a
+   * `RequestValidationError` instead of sending what the API would refuse: formats (uuid, date, date-time),
+   * patterns, lengths, item counts, bounds, enums, closed objects, oneOf/anyOf. Off by default: the types
+   * always hold, and the API checks again; `runcancel` turns it on.
    */
   readonly validate?: boolean;
 }
@@ -49,6 +52,8 @@ export interface Endpoint {
   readonly failures: readonly number[];
   readonly bodyMedia?: string;
   readonly bodyEncoding?: "json" | "form" | "multipart" | "raw";
+  /** The parameters object's schema, as data, for the `validate` option. */
+  readonly request?: RequestShape;
 }
 
 /** The inputs of one call, by where they travel (wire names). */
@@ -58,9 +63,6 @@ export interface Request {
   readonly headers?: Readonly<Record<string, unknown>>;
   readonly body?: unknown;
 }
-
-/** A request body check: problems found, none when the body is fine. */
-export type BodyCheck = (body: unknown) => readonly string[];
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 503];
@@ -191,10 +193,13 @@ export class Core {
     this.options = options;
   }
 
-  /** Send one call, retrying as the options say; the answer parsed as the endpoint documents it. */
-  async call(endpoint: Endpoint, request: Request, check?: BodyCheck, options: CallOptions = {}): Promise<unknown> {
-    if (check !== undefined && this.options.validate === true && request.body !== undefined) {
-      const problems = check(request.body);
+  /**
+   * Send one call, retrying as the options say; the answer parsed as the endpoint documents it.
+   * `params` is the method's parameters object as the caller gave it: what the `validate` option checks.
+   */
+  async call(endpoint: Endpoint, request: Request, params: unknown, options: CallOptions = {}): Promise<unknown> {
+    if (this.options.validate === true && endpoint.request !== undefined) {
+      const problems = checkRequest(endpoint.request, params);
       if (problems.length > 0) {
         throw new RequestValidationError(problems);
       }

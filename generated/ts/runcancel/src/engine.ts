@@ -3,7 +3,15 @@
 // Each vendor module holds only a Binding: what its cancel operation can express and which client
 // method and parameters carry each role. The semantics are those of the Python `runcancel` engine.
 
-import { type CancelRequest, type CancelResult, type Capabilities, UnsupportedCancel, emptyResult } from "./types.js";
+import {
+  type CancelRequest,
+  type CancelResult,
+  type Capabilities,
+  type Problem,
+  RequestValidationError,
+  UnsupportedCancel,
+  emptyResult,
+} from "./types.js";
 
 /** A 404 or 409 for one run is that run's failure; for a batch, each run is retried alone to tell which. */
 const PER_RUN_FAILURES: readonly number[] = [404, 409];
@@ -49,8 +57,11 @@ export interface Binding {
   readonly scopeRequiredWithIds: boolean;
   /** The client's option for the vendor's credential. */
   readonly credential: string | null;
-  /** The body's schema check, to refuse what the vendor would reject before sending; problems, if any. */
-  readonly checkBody: ((body: unknown) => readonly string[]) | null;
+  /**
+   * The client method's request schema check (parameters and body), to refuse what the vendor would reject
+   * before sending: the problems, none when the call is fine.
+   */
+  readonly check: ((params: Record<string, unknown>) => readonly Problem[]) | null;
 }
 
 type Method = (params: Record<string, unknown>) => Promise<unknown>;
@@ -139,8 +150,13 @@ export function chunks(binding: Binding, request: CancelRequest): string[][] {
   return result;
 }
 
-/** The client method's parameters for one call. */
-export function parameters(binding: Binding, request: CancelRequest, ids: readonly string[]): Record<string, unknown> {
+/** The client method's parameters for one call; checked against the vendor's schema unless `validate` is false. */
+export function parameters(
+  binding: Binding,
+  request: CancelRequest,
+  ids: readonly string[],
+  validate: boolean = true,
+): Record<string, unknown> {
   const values: Record<Input["role"], unknown> = {
     run_id: ids[0],
     run_ids: ids.length > 0 ? [...ids] : undefined,
@@ -159,11 +175,11 @@ export function parameters(binding: Binding, request: CancelRequest, ids: readon
     (input.source === "parameter" ? given : body)[input.name] = value;
   }
   if (binding.hasBody) {
-    const problems = binding.checkBody?.(body) ?? [];
-    if (problems.length > 0) {
-      throw new UnsupportedCancel(binding.capabilities.vendor, `send this request (${problems[0] ?? ""})`);
-    }
     given["body"] = body;
+  }
+  const problems = validate ? (binding.check?.(given) ?? []) : [];
+  if (problems.length > 0) {
+    throw new RequestValidationError(binding.capabilities.vendor, problems);
   }
   return given;
 }
@@ -231,16 +247,26 @@ class Gate {
 
 type Settled = { ids: readonly string[]; answer: unknown; failure: string | null }[];
 
-/** Cancels one vendor's runs through its generated client; per-run calls go out `concurrency` at a time. */
+/**
+ * Cancels one vendor's runs through its generated client; per-run calls go out `concurrency` at a time.
+ * With `validate` (the default, as the Python `runcancel` does), every call is checked against the vendor's
+ * request schema before the first is sent, and a `RequestValidationError` thrown instead of sending any.
+ */
 export class Canceller<Client extends object = object> {
   readonly binding: Binding;
   readonly client: Client;
   readonly concurrency: number;
+  readonly validate: boolean;
 
-  constructor(binding: Binding, client: Client, options: { readonly concurrency?: number } = {}) {
+  constructor(
+    binding: Binding,
+    client: Client,
+    options: { readonly concurrency?: number; readonly validate?: boolean } = {},
+  ) {
     this.binding = binding;
     this.client = client;
     this.concurrency = options.concurrency ?? 8;
+    this.validate = options.validate ?? true;
   }
 
   /** What the vendor's cancel can express. */
@@ -251,7 +277,10 @@ export class Canceller<Client extends object = object> {
   /** Cancel what `request` says; throws UnsupportedCancel before sending anything it cannot. */
   async cancel(request: CancelRequest): Promise<CancelResult> {
     check(this.binding, request);
-    const calls = chunks(this.binding, request).map((ids) => ({ ids, given: parameters(this.binding, request, ids) }));
+    const calls = chunks(this.binding, request).map((ids) => ({
+      ids,
+      given: parameters(this.binding, request, ids, this.validate),
+    }));
     const gate = new Gate(this.concurrency);
     const outcomes = await Promise.all(calls.map(({ ids, given }) => this.attempt(gate, request, ids, given)));
     const result = emptyResult();
@@ -296,7 +325,7 @@ export class Canceller<Client extends object = object> {
     }
     const retried: Settled = [];
     for (const runId of ids) {
-      retried.push(...(await this.attempt(gate, request, [runId], parameters(this.binding, request, [runId]))));
+      retried.push(...(await this.attempt(gate, request, [runId], parameters(this.binding, request, [runId], this.validate))));
     }
     return retried;
   }

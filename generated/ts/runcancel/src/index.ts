@@ -19,7 +19,7 @@ import { BINDING as vendor_langsmith } from "./vendor_langsmith.js";
 import { BINDING as vendor_agno } from "./vendor_agno.js";
 
 export { Canceller, check, chunks, type Binding, type Confirms, type Input, type Role } from "./engine.js";
-export { UnsupportedCancel, type CancelRequest, type CancelResult, type Capabilities } from "./types.js";
+export { RequestValidationError, UnsupportedCancel, type CancelRequest, type CancelResult, type Capabilities, type Problem } from "./types.js";
 
 /** The vendors this package cancels runs of. */
 export type Vendor = "cargo" | "skyvern" | "b3os" | "langsmith" | "agno";
@@ -47,6 +47,12 @@ export interface VendorOptions extends ClientOptions {
   readonly credential?: string;
   /** Per-run calls in flight at once; default 8. */
   readonly concurrency?: number;
+  /**
+   * Check every call against the vendor's request schema before sending any, and throw a
+   * `RequestValidationError` naming the field and the rule instead; default true (the Python `runcancel`
+   * refuses the same way). False sends what the vendor's types allow and leaves the checking to the vendor.
+   */
+  readonly validate?: boolean;
 }
 
 function unknown(vendor: string): Error {
@@ -55,7 +61,8 @@ function unknown(vendor: string): Error {
 
 /** A canceller for `vendor`, over a new client made from `options`. */
 export function forVendor(vendor: string, options: VendorOptions = {}): Canceller {
-  const { baseUrl, credential, concurrency, ...common } = options;
+  // The canceller checks every call before the first is sent, so the client need not check them again.
+  const { baseUrl, credential, concurrency, validate, ...common } = options;
   if (!Object.prototype.hasOwnProperty.call(BINDINGS, vendor)) {
     throw unknown(vendor);
   }
@@ -63,7 +70,7 @@ export function forVendor(vendor: string, options: VendorOptions = {}): Cancelle
   if (credential !== undefined && binding.credential === null) {
     throw new Error(`${vendor} takes no credential`);
   }
-  const settings = concurrency === undefined ? {} : { concurrency };
+  const settings = { validate: validate ?? true, ...(concurrency === undefined ? {} : { concurrency }) };
   if (vendor === "cargo") {
     const client = new CargoClient({
       ...common,

@@ -53,6 +53,33 @@ export class UnsupportedCancel extends Error {
   }
 }
 
+/** One reason a request was refused: where (a JSON pointer into the client method's parameters), which rule, what. */
+export interface Problem {
+  readonly path: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/**
+ * The request the vendor's cancel would be sent does not match the vendor's request schema (a run id that is not
+ * a UUID where the spec says uuid, too many run ids for one call, ...); thrown before anything is sent.
+ * `path` and `rule` are those of the first problem, as in `/body/run_ids/0` and `format`.
+ */
+export class RequestValidationError extends UnsupportedCancel {
+  readonly problems: readonly Problem[];
+  readonly path: string;
+  readonly rule: string;
+
+  constructor(vendor: string, problems: readonly Problem[]) {
+    const first = problems[0];
+    super(vendor, `send this request (${first ? `${first.path || "/"}: ${first.rule}: ${first.message}` : "refused"})`);
+    this.name = "RequestValidationError";
+    this.problems = problems;
+    this.path = first?.path ?? "";
+    this.rule = first?.rule ?? "";
+  }
+}
+
 /** An empty result, to fill. */
 export function emptyResult(): CancelResult {
   return { cancelled: [], accepted: [], failed: new Map(), responses: [] };

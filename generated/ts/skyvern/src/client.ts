@@ -6,6 +6,7 @@
 import { Core, fromEnv, type CallOptions, type ClientOptions, type Endpoint } from "./core.js";
 import type { ApiError, ValidationError } from "./errors.js";
 import type * as models from "./models.js";
+import * as shapes from "./schemas.js";
 
 // Referenced so that a package whose credentials never come from the environment still uses every import.
 void fromEnv;
@@ -35,6 +36,7 @@ const bulkCancelRunsV1RunsCancelPostEndpoint: Endpoint = {
   failures: [422],
   bodyMedia: "application/json",
   bodyEncoding: "json",
+  request: shapes.bulkCancelRunsV1RunsCancelPost,
 };
 
 /**
@@ -73,7 +75,7 @@ export class Client {
         headers: {},
         body: params.body,
       },
-      undefined,
+      params,
       options,
     );
     return answer as models.BulkCancelRunsResponse;

@@ -7,3 +7,5 @@ export * from "./client.js";
 export * from "./errors.js";
 export { fromEnv, retryAfterMs, type CallOptions, type ClientOptions, type RetryOptions } from "./core.js";
 export type * as models from "./models.js";
+export { checkRequest, describe, findProblems, matches, type Problem, type RequestShape, type Shape } from "./validate.js";
+export * as shapes from "./schemas.js";

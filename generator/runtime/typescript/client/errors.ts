@@ -1,6 +1,8 @@
 // Errors a generated client throws: everything extends ClientError.
 // Part of runcancel-generator's TypeScript client runtime, copied unchanged into each package; do not edit.
 
+import { describe, type Problem } from "./validate.js";
+
 /** Anything that went wrong in a call. */
 export class ClientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -15,14 +17,23 @@ export class TransportError extends ClientError {}
 /** The request took longer than its timeout. */
 export class RequestTimeoutError extends TransportError {}
 
-/** The request was refused before sending: it does not match the operation's request schema. */
+/**
+ * The request was refused before sending (the client's `validate` option): it does not match the operation's
+ * request schema. `path` (a JSON pointer into the method's parameters object, `/body/...` for the body) and
+ * `rule` (the schema keyword, such as `format` or `maxItems`) are those of the first problem.
+ */
 export class RequestValidationError extends ClientError {
-  /** Where in the request the first problem is (a JSON pointer), and what it is. */
-  readonly problems: readonly string[];
+  readonly problems: readonly Problem[];
+  readonly path: string;
+  readonly rule: string;
 
-  constructor(problems: readonly string[]) {
-    super(`the request does not match its schema: ${problems.join("; ")}`);
+  constructor(problems: readonly Problem[]) {
+    const shown = problems.slice(0, 3).map(describe).join("; ");
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
+    super(`the request does not match its schema: ${shown}${more}`);
     this.problems = problems;
+    this.path = problems[0]?.path ?? "";
+    this.rule = problems[0]?.rule ?? "";
   }
 }
 
