@@ -54,6 +54,15 @@ SCHEMA_KINDS: tuple[str, ...] = tuple(cls.__dataclass_fields__["kind"].default f
 
 COMPONENTS = "#/components/schemas/"
 
+ONE_OF = "x-one-of"
+"""The request-model keyword that lists where a field's value holds a ``oneOf`` union.
+
+The model generator turns ``oneOf`` into a plain union, which accepts a value that
+several variants accept. The keyword (carried into the field's ``json_schema_extra``)
+lists the positions of such unions inside the field's value, each a list of
+``items`` / ``values`` steps, so the runtime base model can check "exactly one".
+"""
+
 
 class Mode(Enum):
     """Who reads the JSON Schema, and so how much of the IR it says."""
@@ -111,6 +120,8 @@ class JsonSchemaWriter:
 
     options: WriterOptions
     taken: set[str] = field(default_factory=set)
+    named: Mapping[str, Schema] = field(default_factory=dict)
+    """The IR's named schemas by name: where a ``$ref`` to a union leads (for :data:`ONE_OF`)."""
     definitions: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
     """Definition name -> the stable key of where it comes from (``key`` given to :meth:`define`, then
@@ -121,7 +132,7 @@ class JsonSchemaWriter:
         """Write ``schema`` as the definition ``name``; ``key`` says where it comes from (see ``origins``)."""
         self.origins[name] = key or name
         self._keys[name] = key or name
-        self.definitions[name] = self.write(schema, name, root=True)
+        self.definitions[name] = self._mark_one_of(schema, self.write(schema, name, root=True))
 
     def write(self, schema: Schema, context: str = "", *, root: bool = False) -> Any:
         """JSON Schema for ``schema``; ``context`` is the class name definitions made inside it start with.
@@ -295,7 +306,9 @@ class JsonSchemaWriter:
         out: dict[str, Any] = {"type": "object"}
         if schema.properties:
             out["properties"] = {
-                p.name: self.write(p.schema, self._sub(context, class_name(p.name, "Field"), p.name))
+                p.name: self._mark_one_of(
+                    p.schema, self.write(p.schema, self._sub(context, class_name(p.name, "Field"), p.name))
+                )
                 for p in schema.properties
             }
         if schema.required:
@@ -332,18 +345,66 @@ class JsonSchemaWriter:
         self.definitions[defined] = self.write(schema, defined, root=True)
         return {"$ref": COMPONENTS + jp.escape(defined)}
 
+    def _mark_one_of(self, schema: Schema, out: Any) -> Any:
+        """``out`` with :data:`ONE_OF` listing its ``oneOf`` positions, in request models only.
+
+        A bare ``$ref`` is left alone: a sibling keyword would make the model generator
+        define a class of its own, and a union it refers to carries its own mark.
+        """
+        if self.options.mode is not Mode.REQUEST_MODELS or not isinstance(out, dict) or set(out) == {"$ref"}:
+            return out
+        sites = self._one_of_sites(schema, frozenset())
+        return {**out, ONE_OF: sites} if sites else out
+
+    def _one_of_sites(self, schema: Schema, seen: frozenset[str]) -> list[list[str]]:
+        """Where a value of ``schema`` holds a ``oneOf`` the models see as a plain union (see :data:`ONE_OF`).
+
+        Only positions inside the same Python annotation count: an object with properties
+        is a class of its own, which checks its own fields.
+        """
+        if isinstance(schema, RefSchema):
+            target = self.named.get(schema.name)
+            # A named union is inlined where it is used (the model generator collapses root models).
+            if isinstance(target, UnionSchema) and schema.name not in seen:
+                return self._one_of_sites(target, seen | {schema.name})
+            return []
+        if isinstance(schema, UnionSchema):
+            exact = schema.combinator is Combinator.ONE_OF and len(schema.variants) > 1
+            # The compact form is checked by the model generator's own required-group validators.
+            return [[]] if exact and self._compactable(schema) is None else []
+        if isinstance(schema, ArraySchema):
+            return [["items", *site] for site in self._one_of_sites(schema.items, seen)]
+        if isinstance(schema, ObjectSchema) and not schema.properties:
+            extra = schema.additional_properties
+            if not isinstance(extra, bool):
+                return [["values", *site] for site in self._one_of_sites(extra, seen)]
+        return []
+
+    def _compactable(self, schema: UnionSchema) -> ObjectSchema | None:
+        """The shared shape when every variant is an object of one shape (see :meth:`_compact`)."""
+        objects = [v.schema for v in schema.variants if isinstance(v.schema, ObjectSchema)]
+        if len(objects) != len(schema.variants) or len(objects) < 2:
+            return None
+        groups = [frozenset(o.required) for o in objects]
+        if schema.combinator is Combinator.ONE_OF and (not all(groups) or len(set(groups)) < len(groups)):
+            # Exactly one of an empty or repeated group: the required-group check drops such groups,
+            # so the variants stay classes of their own and the runtime counts them.
+            return None
+        shared = _shape(objects[0])
+        if any(_shape(o) != shared for o in objects[1:]):
+            return None
+        return shared
+
     def _compact(self, schema: UnionSchema, context: str) -> dict[str, Any] | None:
         """Shared properties plus branches that only list ``required``, when that is exact.
 
         The model generator turns this form into one model that checks the
         branches' required groups (exactly one for oneOf, at least one for anyOf).
         """
+        shared = self._compactable(schema)
+        if shared is None:
+            return None
         objects = [v.schema for v in schema.variants if isinstance(v.schema, ObjectSchema)]
-        if len(objects) != len(schema.variants) or len(objects) < 2:
-            return None
-        shared = _shape(objects[0])
-        if any(_shape(o) != shared for o in objects[1:]):
-            return None
         out = self._object(shared, context)
         out[schema.combinator.value] = [{"required": list(o.required)} for o in objects]
         return out

@@ -71,7 +71,7 @@ def plan_models(api: Api) -> ModelPlan:
         base = class_name(op.operation_id, fallback="Operation")
         key = operation_key(op.method, op.path)
         if op.body is not None:
-            if isinstance(op.body.schema, RefSchema):
+            if isinstance(op.body.schema, RefSchema) and not op.body.schema.nullable:
                 body_class[op.operation_id] = named_classes[op.body.schema.name]
             else:
                 name = unique(f"{base}Body", taken)
@@ -97,7 +97,8 @@ def plan_models(api: Api) -> ModelPlan:
     response_named = _reachable(api, [*(s for s, _ in response_roots.values()), *_response_refs(api)])
     # Each side names the classes it makes inside these from its own set of taken names: the package
     # exports a response class named like a request class under another name (see model_package).
-    requests = JsonSchemaWriter(WriterOptions.for_models(Mode.REQUEST_MODELS, named_classes), set(taken))
+    schemas = {n.name: n.schema for n in api.schemas}
+    requests = JsonSchemaWriter(WriterOptions.for_models(Mode.REQUEST_MODELS, named_classes), set(taken), schemas)
     responses = JsonSchemaWriter(WriterOptions.for_models(Mode.RESPONSE_MODELS, named_classes), set(taken))
     for writer, named, roots in ((requests, request_named, request_roots), (responses, response_named, response_roots)):
         for name in named:

@@ -89,7 +89,7 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
     key = (json.dumps(document, sort_keys=True), side)
     if key not in _MODELS:
         code = generate_models(document, side, _PLACEHOLDER)
-        _MODELS[key] = _json_integers(code) if code is not None and side is Side.REQUEST else code
+        _MODELS[key] = _request_runtime(code) if code is not None and side is Side.REQUEST else code
     code = _MODELS[key]
     return None if code is None else code.replace(f"from {_PLACEHOLDER}._base import", f"from {package}._base import")
 
@@ -97,22 +97,33 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
 _PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n]*)$", re.MULTILINE)
 
 
-def _json_integers(code: str) -> str:
-    """Request models with ``StrictInt`` taken from the runtime's ``_base``, where ``2.0`` is an integer.
+def _request_runtime(code: str) -> str:
+    """Request models with two names taken from the runtime's ``_base`` rather than pydantic.
 
-    JSON Schema counts a number with a zero fraction as an integer; pydantic's own
-    ``StrictInt`` refuses it, so exact models use the base module's instead.
+    ``StrictInt``: JSON Schema counts a number with a zero fraction as an integer; pydantic's
+    own refuses it. ``RootModel`` becomes ``RequestRoot``, which checks the ``oneOf`` its value
+    holds (the model generator gives root models no base class of ours).
     """
     match = _PYDANTIC_IMPORT.search(code)
     if match is None:
         return code
     names = [n.strip() for n in match.group(1).strip("()").split(",") if n.strip()]
-    if "StrictInt" not in names:
+    taken = [n for n in ("StrictInt", "RootModel") if n in names]
+    if not taken:
         return code
-    kept = ", ".join(n for n in names if n != "StrictInt")
-    code = code[: match.start()] + f"from pydantic import {kept}" + code[match.end() :]
+    ours = sorted("RequestRoot" if n == "RootModel" else n for n in taken)
     base = f"from {_PLACEHOLDER}._base import RequestModel"
-    return code.replace(base, f"{base}, StrictInt", 1)
+    # No class of the module may have our base: then the names get an import line of their own.
+    own_line = "" if base in code else f"from {_PLACEHOLDER}._base import {', '.join(ours)}"
+    kept = ", ".join(n for n in names if n not in taken)
+    lines = [line for line in (f"from pydantic import {kept}" if kept else "", own_line) if line]
+    code = code[: match.start()] + "\n".join(lines) + code[match.end() :]
+    if not own_line:
+        code = code.replace(base, f"{base}, {', '.join(ours)}", 1)
+    return _ROOT_BASE.sub(r"\1RequestRoot[", code) if "RootModel" in taken else code
+
+
+_ROOT_BASE = re.compile(r"(?<=\()(\s*)RootModel\[")
 
 
 def _classes(code: str | None) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping as _Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel, StrictStr, model_validator
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from langsmith_client._base import RequestModel
+from langsmith_client._base import RequestModel, RequestRoot
 
 
 class _JsonSchemaRuntimeValidationBase(BaseModel):
@@ -43,7 +43,7 @@ class _JsonSchemaRuntimeValidationBase(BaseModel):
         return data
 
 
-class RunsCancelRunIdsItem(RootModel[StrictStr]):
+class RunsCancelRunIdsItem(RequestRoot[StrictStr]):
     model_config = ConfigDict(regex_engine="python-re")
     root: Annotated[
         StrictStr, Field(pattern="^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\Z")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import MISSING, ConfigDict, Field, RootModel, StrictBool, StrictStr
+from pydantic import MISSING, ConfigDict, Field, StrictBool, StrictStr
 
-from cargo_server._base import RequestModel
+from cargo_server._base import RequestModel, RequestRoot
 
 
 class PostOrchestrationRunsCancelBodyUuids(RequestModel):
@@ -143,7 +143,7 @@ class PostOrchestrationRunsCancelBodyRecordIdRecordTitle(RequestModel):
 
 
 class PostOrchestrationRunsCancelBody(
-    RootModel[PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyRecordIdRecordTitle]
+    RequestRoot[PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyRecordIdRecordTitle]
 ):
     root: PostOrchestrationRunsCancelBodyUuids | PostOrchestrationRunsCancelBodyRecordIdRecordTitle
     """
