@@ -240,3 +240,44 @@ def test_faults_are_checked_and_read_from_the_environment() -> None:
         Faults(latency=-1)
     read = Faults.from_environment({"MOCK_RATE_503": "0.3", "MOCK_SEED": "9", "MOCK_LATENCY": " ", "OTHER": "1"})
     assert read == Faults(rate_503=0.3, seed=9) and read.active and not Faults().active
+
+
+def test_nullable_parameters_read_repeated_keys_as_a_list_and_the_text_null_as_null() -> None:
+    from starlette.requests import Request
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "a",
+                    "parameters": [
+                        {
+                            "name": "kinds",
+                            "in": "query",
+                            "schema": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]},
+                        },
+                        {
+                            "name": "x-steps",
+                            "in": "header",
+                            "schema": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                        },
+                        {"name": "label", "in": "header", "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    mock = Mock(document, FORMATS, ERRORS)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/a",
+        "query_string": b"kinds=one&kinds=two",
+        "headers": [(b"x-steps", b"null"), (b"label", b"null")],
+    }
+    [operation] = mock.operations.values()
+    values = mock.parameters(Request(scope), operation)
+    assert values == {"kinds": ["one", "two"], "x-steps": None, "label": "null"}  # a string stays a string

@@ -173,15 +173,20 @@ class Mock:
 
     def _read(self, p: Parameter, texts: list[str]) -> tuple[Any, list[Issue]]:
         where = (p.location, p.name)
-        if "array" in p.kinds and len(p.kinds) == 1:
-            # Repeated query keys, or one comma-separated value (OpenAPI's simple style) for path and header.
+        if "array" in p.kinds and p.kinds <= {"array", "null"}:
+            # Repeated query keys, or one comma-separated value (OpenAPI's simple style) for path and header;
+            # a nullable list may also be the text null.
             items = texts if p.location == "query" else texts[-1].split(",")
             candidates: list[Any] = [[_scalar(t) for t in items], items]
+            if "null" in p.kinds and texts == ["null"]:
+                candidates.append(None)
         else:
             candidates = [*([_scalar(texts[-1])] if _scalar(texts[-1]) != texts[-1] else []), texts[-1]]
             if "object" in p.kinds or "array" in p.kinds:
                 with contextlib.suppress(ValueError):
                     candidates.insert(0, json.loads(texts[-1]))
+            if "null" in p.kinds and texts[-1] == "null":
+                candidates.append(None)  # how a client spells a null parameter, when nothing else reads it
         for candidate in candidates:
             if self.schemas.is_valid(p.pointer, candidate):
                 return candidate, []
