@@ -26,6 +26,7 @@ from generator.ir.model import Api
 from generator.load.problem import Diagnostics
 from generator.render.model_package import model_package
 from generator.render.python_client import client_context, client_package
+from generator.render.subject import Subject
 from generator.specdiff.rules import Breakage, Finding, Impact, judge
 from generator.specdiff.run import changes
 from generator.specdiff.sides import load_side
@@ -90,7 +91,7 @@ def real_names(version: Version) -> frozenset[str]:
     if version.digest not in _NAMES:
         api = version.api
         models = model_package(api, client_package(api))
-        context = client_context(api, models)
+        context = client_context(Subject(api), models)
         names: set[str] = set()
         for op in context.operations:
             names.add(op.method_name)
