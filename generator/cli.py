@@ -100,7 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("sides", nargs="*", metavar="SPEC", help="OLD and NEW: a file, or git:REF:PATH")
     diff.add_argument("--base", metavar="REF", help="diff every configured vendor's spec against this git revision")
-    diff.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "github", "changelog"),
+        default="text",
+        help="changelog: one Markdown release entry for the generated SDKs, across every pair",
+    )
     diff.add_argument("--fail-on", choices=("breaking", "warning", "info"), default="breaking")
     diff.add_argument("--ignore", type=Path, metavar="FILE", help="fingerprints of accepted changes, one a line")
     diff.add_argument("--strict", action="store_true", help="fail on OpenAPI rule breaches in either spec")
@@ -263,6 +268,7 @@ def _green(text: str) -> str:
 def _run_diff(args: argparse.Namespace) -> int:
     from generator.load.problem import Diagnostics
     from generator.pipeline import config_or_none
+    from generator.specdiff.changelog import changelog
     from generator.specdiff.report import render
     from generator.specdiff.rules import Impact
     from generator.specdiff.run import diff
@@ -283,8 +289,12 @@ def _run_diff(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     old, new = args.sides if args.base is None else (None, None)
     result = diff(old, new, base=args.base, config=config, strict=args.strict, ignored=ignored)
-    for pair in result.pairs:
-        sys.stdout.write(render(list(pair.findings), args.format, pair.spec))
+    if args.format == "changelog":
+        # One entry for the release, whatever the number of pairs; none when a side could not be read.
+        sys.stdout.write("" if result.failed else changelog(result.pairs))
+    else:
+        for pair in result.pairs:
+            sys.stdout.write(render(list(pair.findings), args.format, pair.spec))
     if result.failed:
         _report(result.problems, args.verbose)
         if args.strict:

@@ -15,6 +15,8 @@ from generator.load import pointer as jp
 from generator.load.problem import Diagnostics
 from generator.load.source import SourceFile, read_source
 from generator.render.paging import DeclaredPaging
+from generator.specdiff.policy import NO_POLICY, RULE_IDS, DiffPolicy, Ignore
+from generator.specdiff.rules import Impact
 
 DEFAULT_CONFIG = Path("generator.yaml")
 
@@ -31,6 +33,24 @@ def _targets_schema(names: tuple[str, ...]) -> dict[str, Any]:
 
 
 _STATUS = {"type": "integer", "minimum": 400, "maximum": 599}
+# What a project decided about the schema diff's findings (see generator/specdiff/policy.py).
+_GLOB = {"type": "string", "minLength": 1}
+_DIFF = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "severity": {"type": "object", "additionalProperties": {"enum": [i.value for i in Impact]}},
+        "ignore": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "properties": {"rule": _GLOB, "operation": _GLOB, "pointer": _GLOB},
+            },
+        },
+    },
+}
 _CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["vendors"],
@@ -38,6 +58,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
     "properties": {
         "output": {"type": "string", "minLength": 1},
         "targets": _targets_schema((*VENDOR_TARGETS, *targets.ACROSS_APIS)),
+        "diff": _DIFF,
         "vendors": {
             "type": "object",
             "minProperties": 1,
@@ -50,6 +71,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                     "spec": {"type": "string", "minLength": 1},
                     "targets": _targets_schema(VENDOR_TARGETS),
                     "lenient": {"type": "boolean"},
+                    "diff": _DIFF,
                     "api_key_header": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
                     "idempotent": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     "paging": {
@@ -176,6 +198,8 @@ class VendorConfig:
     include: OperationFilter | None = None
     # What to generate for it, in VENDOR_TARGETS order.
     targets: tuple[str, ...] = tuple(t for t in VENDOR_TARGETS if t in DEFAULT_TARGETS)
+    # The schema diff's policy for this vendor alone (merged over the top level's).
+    diff: DiffPolicy = NO_POLICY
 
 
 @dataclass(frozen=True)
@@ -186,6 +210,7 @@ class Config:
     output: Path
     vendors: tuple[VendorConfig, ...]
     across: tuple[str, ...] = (UNIFIED,)  # the layers across vendors that are generated, in ACROSS_APIS order
+    diff: DiffPolicy = NO_POLICY  # the schema diff's policy for every vendor
 
     @property
     def unified(self) -> bool:
@@ -208,6 +233,9 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
         diagnostics.error(source.locate(pointer), f"invalid configuration: {error.message}")
     if errors:
         return None
+    # Checked after the schema so that each unknown rule id is one problem at its own line.
+    if not _rule_ids_known(source, diagnostics):
+        return None
     base = path.parent
     chosen = source.data.get("targets", DEFAULT_TARGETS)
     defaults = tuple(t for t in VENDOR_TARGETS if t in chosen)
@@ -218,7 +246,49 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
     if not all(checked):
         return None
     output = base / source.data.get("output", "generated")
-    return Config(path=path, output=output, vendors=vendors, across=across)
+    return Config(path=path, output=output, vendors=vendors, across=across, diff=_policy(source.data.get("diff")))
+
+
+def _diff_sections(source: SourceFile) -> list[tuple[str, dict[str, Any]]]:
+    """Each ``diff:`` section of the file with its JSON pointer: the top level's, then each vendor's."""
+    sections = [("/diff", source.data["diff"])] if "diff" in source.data else []
+    for name, raw in source.data["vendors"].items():
+        if "diff" in raw:
+            sections.append((jp.join("", "vendors", name, "diff"), raw["diff"]))
+    return sections
+
+
+def _rule_ids_known(source: SourceFile, diagnostics: Diagnostics) -> bool:
+    """Whether every rule a ``diff:`` section names exists; each one that does not is an error at its line."""
+    fine = True
+    for at, raw in _diff_sections(source):
+        for rule in raw.get("severity", {}):
+            if rule not in RULE_IDS:
+                diagnostics.error(
+                    source.locate(jp.join(at, "severity", rule)),
+                    f"unknown diff rule {rule!r}: a severity override must name a rule id (see "
+                    "generator/specdiff/rules.py, or the ids in `diff --format json`)",
+                )
+                fine = False
+        for index, entry in enumerate(raw.get("ignore", ())):
+            pattern = entry.get("rule")
+            # A pattern that matches no rule is a typo that would silently ignore nothing.
+            if pattern is not None and not any(fnmatch.fnmatchcase(rule, pattern) for rule in RULE_IDS):
+                diagnostics.error(
+                    source.locate(jp.join(at, "ignore", index, "rule")),
+                    f"unknown diff rule {pattern!r}: an ignore's rule must name a rule id or match some",
+                )
+                fine = False
+    return fine
+
+
+def _policy(raw: dict[str, Any] | None) -> DiffPolicy:
+    if raw is None:
+        return NO_POLICY
+    return DiffPolicy(
+        severity=tuple((rule, Impact(level)) for rule, level in raw.get("severity", {}).items()),
+        ignore=tuple(Ignore(e.get("rule"), e.get("operation"), e.get("pointer")) for e in raw.get("ignore", ())),
+    )
 
 
 def _built_on(source: SourceFile, vendors: tuple[VendorConfig, ...], layer: str, diagnostics: Diagnostics) -> bool:
@@ -294,6 +364,7 @@ def _vendor(source: SourceFile, name: str, raw: dict[str, Any], base: Path, targ
         idempotent=tuple(raw.get("idempotent", ())),
         paging=tuple((name, _paging(item)) for name, item in raw.get("paging", {}).items()),
         targets=tuple(t for t in VENDOR_TARGETS if t in raw.get("targets", targets)),
+        diff=_policy(raw.get("diff")),
         include=None
         if "include" not in raw
         else OperationFilter(

@@ -7,7 +7,12 @@ from collections import Counter
 
 from generator.specdiff.rules import Finding, Impact
 
-FORMATS = ("text", "json", "markdown", "github")
+FORMATS = (
+    "text",
+    "json",
+    "markdown",
+    "github",
+)  # per pair; "changelog" (generator/specdiff/changelog.py) spans every pair
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

@@ -251,6 +251,7 @@ class Finding:
     kind: Breakage = Breakage.WIRE
     before: str = ""  # source findings: the old public name (or type); wire findings: the old value
     after: str = ""
+    subject: str = ""  # what the change is about (a property, a parameter, a method's keyword argument)
 
 
 def rule_for(change: Change) -> Rule:
@@ -284,6 +285,7 @@ def judge(changes: list[Change]) -> list[Finding]:
                 kind=rule.kind,
                 before=change.before,
                 after=change.after,
+                subject=change.subject,
             )
         )
     return sorted(findings, key=lambda f: -f.severity.rank)

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.config import Config, VendorConfig
 from generator.ir.model import Api
 from generator.load.problem import Diagnostics, Problem
+from generator.specdiff.policy import NO_POLICY, apply, merged
 from generator.specdiff.rules import Finding, Impact, judge
 from generator.specdiff.sides import load_side
 from generator.specdiff.structural import Change, diff_apis
@@ -51,9 +52,12 @@ def diff(
     """Judge the changes from ``old`` to ``new`` (files or ``git:REF:PATH``), or every configured spec against ``base``.
 
     A configured vendor's spec is read with its configuration on both sides, as
-    ``generate`` reads it. ``ignored`` holds fingerprints of accepted findings.
+    ``generate`` reads it. ``ignored`` holds fingerprints of accepted findings;
+    the configuration's ``diff:`` policy (top level, then the vendor's) then
+    leaves out ignored findings and overrides severities.
     """
     vendors = config.vendors if config is not None else ()
+    top = config.diff if config is not None else NO_POLICY
     pairs: list[tuple[str, str, str, VendorConfig | None]] = []
     if base is not None:
         pairs = [(v.name, f"git:{base}:{v.spec_display}", v.spec_display, v) for v in vendors]
@@ -70,7 +74,14 @@ def diff(
         after = load_side(after_spec, name, diagnostics, vendor)
         if before is None or after is None:
             return DiffResult(tuple(reports), tuple(diagnostics.errors() or diagnostics.problems), failed=True)
-        findings = [f for f in judge(changes(before.api, after.api)) if f.fingerprint not in ignored]
+        judged = [f for f in judge(changes(before.api, after.api)) if f.fingerprint not in ignored]
+        # A removed operation is named by its old id, an added one by its new id.
+        operation_ids = {
+            f"{op.method.upper()} {op.path}": op.operation_id
+            for api in (before.api, after.api)
+            for op in api.operations
+        }
+        findings = apply(merged(top, vendor.diff if vendor is not None else None), judged, operation_ids)
         located = tuple(replace(f, line=after.files.root.line_of(f.pointer)) for f in findings)
         reports.append(PairReport(name, after_spec, located))
     return DiffResult(tuple(reports))
