@@ -369,8 +369,28 @@ def write_results(rows: list[tuple[str, str, dict[str, float]]], runs: int, note
         lines += ["", "## Targets", "", *verdicts]
     if notes:
         lines += ["", "## Notes", "", *[f"- {note}" for note in notes]]
+    lines += kept_sections(BENCH / "RESULTS.md")
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+OWN_SECTIONS = ("## Targets", "## Notes")
+
+
+def kept_sections(results: Path) -> list[str]:
+    """The sections other scripts wrote into the results (the schema diff, the mock servers), to carry over."""
+    if not results.exists():
+        return []
+    kept: list[str] = []
+    keeping = False
+    for line in results.read_text().splitlines():
+        if line.startswith("## "):
+            keeping = line.strip() not in OWN_SECTIONS
+            if keeping:
+                kept.append("")
+        if keeping:
+            kept.append(line)
+    return kept
 
 
 if __name__ == "__main__":
