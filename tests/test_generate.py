@@ -184,3 +184,21 @@ def test_typescript_is_opt_in_a_configuration_without_targets_makes_what_it_made
         relative = path.relative_to(output)
         if path.is_file() and relative.name != ".manifest.json":
             assert path.read_bytes() == (ROOT / "generated" / relative).read_bytes(), relative
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("output: built", "built"),
+        ('output: "built out"  # quoted', "built out"),
+        ("output: 'built'", "built"),
+        ("output: {a: 1}", "generated"),  # not a path: the default
+        ("vendors: {}", "generated"),
+    ],
+)
+def test_the_no_op_check_finds_the_output_the_configuration_names(line: str, expected: str, tmp_path: Path) -> None:
+    from generator import manifest
+
+    config = tmp_path / "generator.yaml"
+    config.write_text(f"# a configuration\n{line}\n", encoding="utf-8")
+    assert manifest.output_of(config) == tmp_path / expected
