@@ -160,3 +160,16 @@ def test_the_handler_reads_a_call_s_inputs_and_writes_its_answer() -> None:
     }
     assert handler.last.cancelled == ["r1"]
     assert "data" not in handler._cancel(call, {"workflow": "w1"}, {"id": "unknown"})  # nothing to show
+
+
+def test_a_405_lists_every_method_served_at_the_path() -> None:
+    import skyvern_server
+
+    client = TestClient(skyvern_server.create_app())
+    answered = client.request("OPTIONS", "/v1/runs/cancel")
+    assert answered.status_code == 405 and answered.headers["allow"] == "POST"
+    app = FastAPI()
+    app.add_api_route("/things/{id}", lambda: None, methods=["GET"])
+    app.add_api_route("/things/{id}", lambda: None, methods=["DELETE"])
+    assert _http.allowed_methods(app.routes, "/things/7") == ["DELETE", "GET"]
+    assert _http.allowed_methods(app.routes, "/other") == []

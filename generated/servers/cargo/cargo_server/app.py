@@ -70,6 +70,13 @@ def create_app(
     async def problem(request: Request, exc: Problem) -> Response:
         return ERRORS.response(exc.status, exc.message)
 
+    @app.exception_handler(405)
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        allowed = _http.allowed_methods(app.routes, request.url.path)
+        answered = ERRORS.response(405, f"{request.method} is not allowed here (allowed: {', '.join(allowed)})")
+        answered.headers["Allow"] = ", ".join(allowed)
+        return answered
+
     @app.api_route("/v1/orchestration/runs/cancel", methods=["POST"], include_in_schema=False)
     async def post_orchestration_runs_cancel(request: Request) -> Response:
         operation = mock.operations["POST /orchestration/runs/cancel"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Literal
@@ -212,6 +212,21 @@ async def _form_item(value: Any, kind: FieldKind) -> Any:
     if kind == "binary":
         return text.encode("utf-8")
     return text
+
+
+def allowed_methods(routes: Sequence[Any], path: str) -> list[str]:
+    """Every method some route serves at ``path``: what a 405's ``Allow`` header must list.
+
+    The router names only the first route that matched the path, and each
+    generated route serves one method, so the header is worked out anew.
+    """
+    methods = {
+        method
+        for route in routes
+        if getattr(route, "path_regex", None) is not None and route.path_regex.match(path)
+        for method in getattr(route, "methods", None) or ()
+    }
+    return sorted(methods)
 
 
 def answer(result: Any, status: int, media_type: str | None = None) -> Response:
