@@ -228,7 +228,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             config_path,
             check=args.check,
             vendors=args.vendor,
-            full=args.full,
+            full=True,  # the no-op check above has run already: do not hash the whole tree twice
             lenient=args.lenient,
             listener=printer,
         )
