@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
+import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
-from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from generator.load import pointer as jp
@@ -30,7 +30,6 @@ from tests.test_fidelity import reference_validator
 SPECS = CORPUS_SPECS
 METHODS = ("get", "put", "post", "delete", "patch")
 SAMPLE_EVERY = 3  # of the operations other than GET, every third one is called
-TIMINGS: dict[str, float] = {}
 
 
 def corpus_document(name: str) -> dict[str, Any]:
@@ -69,6 +68,10 @@ def corpus_mock(request: pytest.FixtureRequest, corpus_out: Path) -> Iterator[tu
         yield name, app, url
 
 
+def _base_path(document: dict[str, Any]) -> str:
+    return urlsplit(document["servers"][0]["url"]).path.rstrip("/") if document.get("servers") else ""
+
+
 def _valid_request(app: Any, served: dict[str, Any], path: str, method: str) -> tuple[str, dict[str, Any]] | None:
     """A URL path and httpx arguments for a request the operation's schemas accept, made by the mock's own maker.
 
@@ -98,14 +101,9 @@ def _valid_request(app: Any, served: dict[str, Any], path: str, method: str) -> 
 
 def test_every_get_and_a_sample_of_the_rest_answer_as_documented(corpus_mock: tuple[str, Any, str]) -> None:
     name, app, url = corpus_mock
-    started = time.monotonic()
     document = corpus_document(name)
     served = app.openapi()
-    base = ""
-    if document.get("servers"):
-        from urllib.parse import urlsplit
-
-        base = urlsplit(document["servers"][0]["url"]).path.rstrip("/")
+    base = _base_path(document)
     statuses: Counter[int] = Counter()
     checked = unresolved = 0
     with httpx.Client(base_url=url + base, headers=auth_headers(document), timeout=30) as http:
@@ -126,9 +124,12 @@ def test_every_get_and_a_sample_of_the_rest_answer_as_documented(corpus_mock: tu
                 answer = http.request(method.upper(), url_path, **arguments)
                 statuses[answer.status_code] += 1
                 where = f"{method.upper()} {path}"
-                assert answer.status_code < 500 and answer.status_code != 501, (where, answer.text[:500])
-                assert answer.status_code < 400, (where, arguments, answer.text[:500])
                 responses = item[method]["responses"]
+                assert answer.status_code < 500 and answer.status_code != 501, (where, answer.text[:500])
+                # Valid input gets a success; an operation documenting none (LangGraph's GET /mcp/: only 405)
+                # gets the first status it documents.
+                expected = sorted(s for s in responses if s.isdigit() and s.startswith("2")) or sorted(responses)[:1]
+                assert str(answer.status_code) in expected, (where, arguments, answer.text[:500])
                 documented = responses.get(str(answer.status_code)) or responses.get("default") or {}
                 content = documented.get("content") or {}
                 media = next((m for m in content if "json" in m), None)
@@ -145,7 +146,6 @@ def test_every_get_and_a_sample_of_the_rest_answer_as_documented(corpus_mock: tu
                 assert not errors, (where, errors[:3])
                 checked += 1
     assert checked > 10 and unresolved <= checked / 4, (statuses, checked, unresolved)
-    TIMINGS[name] = time.monotonic() - started
 
 
 def test_path_parameters_with_wire_names_that_are_not_python_names(corpus_out: Path) -> None:
@@ -206,7 +206,70 @@ def test_envelope_400_names_the_field_and_rule(corpus_out: Path) -> None:
     assert body["message"] == "body: [1] is not valid under any of the given schemas (oneOf)", body
 
 
-def test_corpus_mock_timings_are_reported() -> None:
-    """Not a check: prints how long each corpus mock took, for the report."""
-    print(json.dumps(TIMINGS))
-    assert isinstance(Draft202012Validator, type)
+# Header parameters OpenAPI says to ignore, sent as their usual value (Authorization goes with the credentials).
+_IGNORED_HEADERS = ("accept", "content-type")
+
+
+def _schemathesis_settings(app: Any, document: dict[str, Any]) -> str:
+    """schemathesis.toml: per operation, what the spec leaves a check nothing right to expect, each with its reason."""
+    served = app.openapi()
+    blocks = []
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            if method not in item:
+                continue
+            responses = item[method].get("responses") or {}
+            settings = []
+            if not any(status.startswith("2") for status in responses):
+                # It documents no success (LangGraph's GET /mcp/: only 405); valid input gets what it documents.
+                settings.append(f"checks.positive_data_acceptance.expected-statuses = {json.dumps(sorted(responses))}")
+            if not {"400", "422", "4XX", "default"} & set(responses):
+                # It documents no status for an invalid request, so any refusal is "undocumented";
+                # negative_data_rejection still demands a 4xx, and valid input must still be accepted.
+                settings.append("checks.status_code_conformance.enabled = false")
+            parameters = [*item.get("parameters", []), *item[method].get("parameters", [])]
+            ignored = {p["name"] for p in parameters if p["in"] == "header" and p["name"].lower() in _IGNORED_HEADERS}
+            if ignored:
+                # OpenAPI says a header parameter named Accept, Content-Type or Authorization SHALL be ignored
+                # (the mock does); schemathesis still mutates it. LangGraph's POST /a2a declares Accept.
+                settings.append(
+                    "headers = { " + ", ".join(f'"{n}" = "application/json"' for n in sorted(ignored)) + " }"
+                )
+            declared = {p["name"] for p in parameters}
+            if set(re.findall(r"{([^}]+)}", path)) - declared:
+                # The vendor's spec declares no parameter for a name in its path (B3OS's {orgId} on nine
+                # operations): schemathesis cannot fill the path.
+                settings = ["enabled = false"]
+            elif "requestBody" in item[method] and _valid_request(app, served, path, method) is None:
+                # No body matches the vendor's schema (B3OS's oneOf of two equal objects): nothing can be sent
+                # that the operation accepts, and schemathesis stops on it. The corpus fidelity test still
+                # sends these operations random bodies, which the mock must refuse as the referee does.
+                settings = ["enabled = false"]
+            if settings:
+                blocks.append(
+                    "\n".join(["[[operations]]", f"include-name = {json.dumps(f'{method.upper()} {path}')}", *settings])
+                )
+    return "\n\n".join(blocks) + "\n"
+
+
+def test_schemathesis_with_every_check_finds_nothing(corpus_mock: tuple[str, Any, str], tmp_path: Path) -> None:
+    """schemathesis with every check on (response_schema_conformance and the rest), reading the vendor's own spec.
+
+    It reads the spec as the vendor wrote it, not the copy the mock serves, and sends
+    valid and invalid input alike; a few examples per operation keep it to seconds.
+    """
+    name, app, url = corpus_mock
+    document = corpus_document(name)
+    base = _base_path(document)
+    settings = tmp_path / "schemathesis.toml"
+    settings.write_text(_schemathesis_settings(app, document), encoding="utf-8")
+    headers = [part for key, value in auth_headers(document).items() for part in ("-H", f"{key}: {value}")]
+    # Every check is on (schemathesis's default); naming them on the command line would override the settings file.
+    result = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "--config-file", str(settings), "run", str(CORPUS / SPECS[name]),
+         "--url", url + base, *headers, "--phases", "examples,fuzzing", "--max-examples", "3",
+         "--seed", "7", "--generation-deterministic", "--no-color"],
+        capture_output=True, text=True, check=False, timeout=600, cwd=tmp_path,  # its cache goes there
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", result.stdout), result.stdout[-3000:]

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
 from generator.runtime.server._faults import FaultInjector, Faults, Message
-from generator.runtime.server._http import ErrorFormat
+from generator.runtime.server._http import Problem
 from generator.runtime.server._mock import Mock
 from generator.runtime.server._schema import Schemas, ValueMaker, follow, pointer_to
 
@@ -80,7 +81,6 @@ DOCUMENT: dict[str, Any] = {
     },
 }
 RUN_AT = pointer_to("components", "schemas", "Run")
-ERRORS = ErrorFormat(422, {}, "detail")
 
 
 def _schemas() -> Schemas:
@@ -127,7 +127,7 @@ def test_pointers_escape_and_follow_back() -> None:
 
 
 def _served(seed: int = 0) -> tuple[TestClient, Mock]:
-    mock = Mock(DOCUMENT, FORMATS, ERRORS, seed=seed)
+    mock = Mock(DOCUMENT, FORMATS, seed=seed)
     app = FastAPI()
 
     @app.get("/runs/{id}")
@@ -270,7 +270,7 @@ def test_nullable_parameters_read_repeated_keys_as_a_list_and_the_text_null_as_n
             }
         },
     }
-    mock = Mock(document, FORMATS, ERRORS)
+    mock = Mock(document, FORMATS)
     scope = {
         "type": "http",
         "method": "GET",
@@ -281,3 +281,103 @@ def test_nullable_parameters_read_repeated_keys_as_a_list_and_the_text_null_as_n
     [operation] = mock.operations.values()
     values = mock.parameters(Request(scope), operation)
     assert values == {"kinds": ["one", "two"], "x-steps": None, "label": "null"}  # a string stays a string
+
+
+# --- error answers per operation ------------------------------------------------------------
+
+ERRORS_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "components": {
+        "schemas": {
+            "Envelope": {"type": "object", "required": ["code", "message"], "properties": {"code": {}, "message": {}}},
+            "Text": {"type": "string"},
+            "Strict": {"type": "object", "required": ["reason"], "properties": {"reason": {"enum": ["bad", "worse"]}}},
+        }
+    },
+    "paths": {
+        # Most operations document an envelope for 400 (the API's usual format)...
+        **{
+            f"/e{n}": {
+                "post": {
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}},
+                    }
+                }
+            }
+            for n in range(2)
+        },
+        # ...one answers an invalid request with 422 and a JSON string (LangGraph's ErrorResponse)...
+        "/text": {
+            "post": {
+                "responses": {
+                    "200": {"description": "ok"},
+                    "422": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Text"}}}},
+                }
+            }
+        },
+        # ...one's 404 takes no message at all, only its example...
+        "/strict": {
+            "get": {
+                "responses": {
+                    "200": {"description": "ok"},
+                    "404": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Strict"},
+                                "example": {"reason": "worse"},
+                                "examples": {"one": {"value": {"reason": "bad"}}},
+                            }
+                        }
+                    },
+                }
+            }
+        },
+        # ...and one documents no success at all (LangGraph's GET /mcp/: only 405).
+        "/only": {"get": {"responses": {"405": {"description": "not here"}}}},
+    },
+}
+
+
+def _error_app() -> TestClient:
+    mock = Mock(ERRORS_DOCUMENT, {})
+    app = FastAPI()
+
+    @app.exception_handler(Problem)
+    async def problem(request: Request, exc: Problem) -> Response:
+        return mock.error(request, exc.status, exc.message)
+
+    @app.api_route("/{name}", methods=["GET", "POST"])
+    async def anything(request: Request, name: str) -> Response:
+        operation = mock.enter(request, f"{request.method} /{name}")
+        if request.query_params.get("fail"):
+            raise Problem(int(request.query_params["fail"]), "the field x is wrong")
+        return mock.answer(operation)
+
+    return TestClient(app)
+
+
+def test_each_operation_answers_errors_in_the_format_it_documents() -> None:
+    mock = Mock(ERRORS_DOCUMENT, {})
+    # The API's usual format, for answers outside any operation: 422 since some operation documents one.
+    assert mock.errors.validation_status == 422 and mock.errors.default_shape == "envelope"
+    assert mock.errors.shapes == {400: "envelope", 404: "empty", 405: "none", 422: "text"}
+    # Each operation's invalid request gets the status it documents itself.
+    assert mock.operations["POST /text"].errors.validation_status == 422
+    assert mock.operations["POST /e0"].errors.validation_status == 400
+    client = _error_app()
+    assert client.post("/text", params={"fail": 422}).json() == "the field x is wrong"
+    envelope = client.post("/e1", params={"fail": 400}).json()
+    assert envelope["code"] == 400 and envelope["message"] == "the field x is wrong"
+
+
+def test_an_error_body_the_schema_refuses_becomes_the_documented_example() -> None:
+    # {"detail": ...} would break Strict's required reason: the mock answers inside its contract instead.
+    answer = _error_app().get("/strict", params={"fail": 404})
+    assert answer.status_code == 404 and answer.json() == {"reason": "bad"}
+
+
+def test_an_operation_without_a_documented_success_answers_what_it_documents() -> None:
+    answer = _error_app().get("/only")
+    assert answer.status_code == 405 and answer.content == b""

@@ -50,7 +50,6 @@ _KIND: dict[ParameterLocation, Literal["Path", "Query", "Header"]] = {
     ParameterLocation.QUERY: "Query",
     ParameterLocation.HEADER: "Header",
 }
-ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty"]
 # What a route template can name a path parameter (Starlette's rule); other wire names get their Python name.
 _ROUTE_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The runtime modules every server carries, copied unchanged.
@@ -162,9 +161,6 @@ class ServerContext:
     title: str
     source: str
     routes: tuple[Route, ...]
-    validation_status: int
-    error_shapes: tuple[tuple[int, ErrorShape], ...]
-    default_error_shape: ErrorShape
     semantics: Semantics | None
     store_example: str
     formats: tuple[tuple[str, str], ...]  # the formats the IR asserts: (name, pattern of a whole string)
@@ -234,10 +230,6 @@ def server_context(api: Api, cancel: CancelBinding | None, package: str, models:
     auth_headers = _auth_headers(api)
     names: set[str] = {"create_app", "openapi", "invalid", "problem"}
     routes = tuple(_route(api, op, cancel, models, base_path, auth_headers, names) for op in api.operations)
-    shapes = {int(r.status): _shape(api, r) for op in api.operations for r in op.responses if r.status.isdigit()}
-    error_shapes = tuple((status, shape) for status, shape in sorted(shapes.items()) if status >= 400)
-    documented: list[ErrorShape] = [shape for _, shape in error_shapes if shape != "none"]
-    default_shape: ErrorShape = max(sorted(set(documented)), key=documented.count) if documented else "detail"
     outcome = cancel.outcome if cancel else None
     return ServerContext(
         package=package,
@@ -247,9 +239,6 @@ def server_context(api: Api, cancel: CancelBinding | None, package: str, models:
         title=api.title,
         source=api.source,
         routes=routes,
-        validation_status=_validation_status(api),
-        error_shapes=error_shapes,
-        default_error_shape=default_shape,
         semantics=None
         if outcome is None
         else Semantics(outcome.cancellable, outcome.cancelled_status, outcome.unknown, outcome.finished),
@@ -433,28 +422,3 @@ def _answer_fields(api: Api, binding: CancelBinding, success: Response | None) -
 
 def _answer_properties(api: Api, schema: Schema) -> dict[str, Schema]:
     return {name: schemas[0] for name, schemas in property_schemas(api, schema).items()}
-
-
-def _validation_status(api: Api) -> int:
-    documented = {r.status for op in api.operations for r in op.responses}
-    if "422" in documented:
-        return 422
-    if "400" in documented:
-        return 400
-    return 422
-
-
-def _shape(api: Api, response: Response) -> ErrorShape:
-    """Which error format a documented error body has (see ``ErrorFormat`` in the server runtime)."""
-    if response.schema is None:
-        return "none"
-    properties = _answer_properties(api, response.schema)
-    detail = properties.get("detail")
-    if detail is not None:
-        resolved = api.schema(detail.name) if isinstance(detail, RefSchema) else detail
-        if isinstance(resolved, ArraySchema):
-            return "detail-list"
-        return "detail-code" if "error_code" in properties else "detail"
-    if "code" in properties and "message" in properties:
-        return "envelope"
-    return "empty"

@@ -22,9 +22,12 @@ from starlette.datastructures import UploadFile
 #   none         no body                      detail       {"detail": message}
 #   detail-list  {"detail": [issues]}          detail-code  {"detail": message, "error_code": "NOT_FOUND"}
 #   envelope     {"code", "message", "requestId"}            empty  {}
-ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty"]
+#   text         the message as a JSON string
+ErrorShape = Literal["none", "detail", "detail-list", "detail-code", "envelope", "empty", "text"]
 # How a form field's text becomes its value; "array:<kind>" for repeated fields.
 FieldKind = str
+# The body of an error answer whose shape has none (distinct from a body that is JSON null).
+NO_BODY: Any = object()
 
 
 class Problem(Exception):
@@ -44,22 +47,27 @@ class ErrorFormat:
     shapes: Mapping[int, ErrorShape]
     default_shape: ErrorShape
 
-    def response(self, status: int, message: str, issues: list[dict[str, Any]] | None = None) -> Response:
-        """An error answer with ``status``, in the API's documented format for it."""
+    def body(self, status: int, message: str, issues: list[dict[str, Any]] | None = None) -> Any:
+        """The JSON body of an error answer with ``status`` (``NO_BODY`` where the format has none)."""
         shape = self.shapes.get(status, self.default_shape)
         if shape == "none":
-            return Response(status_code=status)
+            return NO_BODY
         if shape == "detail-list":
-            details = issues or [{"loc": [], "msg": message, "type": "value_error"}]
-            return JSONResponse({"detail": details}, status_code=status)
+            return {"detail": issues or [{"loc": [], "msg": message, "type": "value_error"}]}
         if shape == "detail":
-            return JSONResponse({"detail": message}, status_code=status)
+            return {"detail": message}
         if shape == "detail-code":
-            return JSONResponse({"detail": message, "error_code": error_code(status)}, status_code=status)
+            return {"detail": message, "error_code": error_code(status)}
         if shape == "envelope":
-            body = {"code": status, "message": message, "requestId": str(uuid.uuid4())}
-            return JSONResponse(body, status_code=status)
-        return JSONResponse({}, status_code=status)
+            return {"code": status, "message": message, "requestId": str(uuid.uuid4())}
+        if shape == "text":
+            return message
+        return {}
+
+    def response(self, status: int, message: str, issues: list[dict[str, Any]] | None = None) -> Response:
+        """An error answer with ``status``, in the API's documented format for it."""
+        data = self.body(status, message, issues)
+        return Response(status_code=status) if data is NO_BODY else JSONResponse(data, status_code=status)
 
 
 def error_code(status: int) -> str:

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import zlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from ._http import ErrorFormat, answer, summary
-from ._schema import Issue, Schemas, ValueMaker, pointer_to
+from ._http import NO_BODY, ErrorFormat, ErrorShape, answer, summary
+from ._schema import Issue, Schemas, ValueMaker, follow, pointer_to
 
 log = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
@@ -72,6 +73,7 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body_pointer: str | None
     answers: dict[str, Answer]
+    errors: ErrorFormat  # its own documented error statuses and shapes, the API's where it documents none
     dynamic_calls: int = field(default=0)
 
     def answer_for(self, status: int) -> Answer | None:
@@ -82,20 +84,49 @@ class Operation:
 class Mock:
     """What the served document says about each operation, and the answers made from it."""
 
-    def __init__(self, document: Mapping[str, Any], formats: Mapping[str, str], errors: ErrorFormat, seed: int = 0):
+    def __init__(self, document: Mapping[str, Any], formats: Mapping[str, str], seed: int = 0):
         self.schemas = Schemas(document, formats)
         self.values = ValueMaker(self.schemas)
-        self.errors = errors
         self.seed = seed
         self.operations: dict[str, Operation] = {}
         self._static: dict[tuple[str, str], Any] = {}
-        for path, item in (document.get("paths") or {}).items():
-            for method, raw in item.items():
-                if isinstance(raw, dict) and "responses" in raw:
-                    operation = self._operation(method, path, raw)
-                    self.operations[operation.key] = operation
+        raws = [
+            (method, path, raw)
+            for path, item in (document.get("paths") or {}).items()
+            for method, raw in item.items()
+            if isinstance(raw, dict) and "responses" in raw
+        ]
+        shapes = [self._error_shapes(path, method, raw) for method, path, raw in raws]
+        #: The API's error format, for answers outside any operation (an unknown path, a 405).
+        self.errors = _api_errors(shapes)
+        for (method, path, raw), own in zip(raws, shapes, strict=True):
+            operation = self._operation(method, path, raw, self._operation_errors(own))
+            self.operations[operation.key] = operation
 
-    def _operation(self, method: str, path: str, raw: Mapping[str, Any]) -> Operation:
+    def _error_shapes(self, path: str, method: str, raw: Mapping[str, Any]) -> dict[int, ErrorShape]:
+        """The shape of each error status the operation documents, read from its schema."""
+        found: dict[int, ErrorShape] = {}
+        for status, response in (raw.get("responses") or {}).items():
+            if status.isdigit() and int(status) >= 400:
+                content = (response.get("content") or {}) if isinstance(response, dict) else {}
+                media, entry = next(iter(content.items()), ("", None))
+                has_schema = isinstance(entry, dict) and "schema" in entry
+                at = pointer_to("paths", path, method, "responses", status, "content", media, "schema")
+                found[int(status)] = error_shape(self.schemas, at if has_schema else None)
+        return found
+
+    def _operation_errors(self, own: Mapping[int, ErrorShape]) -> ErrorFormat:
+        # An invalid request gets the operation's own documented 422 or 400, where it documents one.
+        status = next((s for s in (422, 400) if s in own), self.errors.validation_status)
+        return ErrorFormat(status, {**self.errors.shapes, **own}, self.errors.default_shape)
+
+    def enter(self, request: Request, key: str) -> Operation:
+        """The operation a route serves, noted on the request so errors raised later answer in its format."""
+        operation = self.operations[key]
+        request.state.mock_operation = operation
+        return operation
+
+    def _operation(self, method: str, path: str, raw: Mapping[str, Any], errors: ErrorFormat) -> Operation:
         base = ("paths", path, method)
         parameters = []
         for index, p in enumerate(raw.get("parameters") or []):
@@ -122,7 +153,10 @@ class Mock:
                 examples = {k: v.get("value") for k, v in (named or {}).items() if isinstance(v, dict)}
                 break
             answers[status] = Answer(status, media_type, schema_at, examples)
-        success = sorted(s for s in answers if s.isdigit() and s.startswith("2"))
+        # Its answer is the first documented success; an operation that documents none (only a 405, say)
+        # answers the first status it does document, as Prism does.
+        numeric = sorted(s for s in answers if s.isdigit())
+        success = [s for s in numeric if s.startswith("2")] or numeric
         return Operation(
             key=f"{method.upper()} {path}",
             operation_id=str(raw.get("operationId", f"{method} {path}")),
@@ -130,6 +164,7 @@ class Mock:
             parameters=tuple(parameters),
             body_pointer=body_pointer,
             answers=answers,
+            errors=errors,
         )
 
     # --- reading requests ------------------------------------------------------------
@@ -254,6 +289,28 @@ class Mock:
             self._static[key] = self.values.value(chosen.pointer, seed)
         return self._static[key]
 
+    def error(self, request: Request, status: int | None, message: str, issues: list[Issue] | None = None) -> Response:
+        """An error answer in the format the request's operation documents for ``status`` (None: invalid request).
+
+        Outside any operation (an unknown path, a method not served) the API's usual
+        format applies. A body the documented schema would refuse is replaced by the
+        documented example or a value made from that schema: the mock never answers
+        outside its contract, even where it cannot say why in the vendor's own shape.
+        """
+        operation: Operation | None = getattr(request.state, "mock_operation", None)
+        errors = operation.errors if operation is not None else self.errors
+        status = errors.validation_status if status is None else status
+        chosen = operation.answer_for(status) if operation is not None else None
+        if operation is None or chosen is None or chosen.pointer is None:
+            return errors.response(status, message, issues)
+        data = errors.body(status, message, issues)
+        if data is NO_BODY or not self.schemas.is_valid(chosen.pointer, data):
+            log.info(
+                "%s: the %s answer's schema takes no message; answering its example: %s", operation.key, status, message
+            )
+            data = self._made(operation, chosen, dynamic=False)
+        return self._send(chosen, status, data)
+
     def _send(self, chosen: Answer, status: int, value: Any) -> Response:
         if chosen.pointer is None or status == 204:
             return Response(status_code=status)
@@ -279,9 +336,57 @@ class Mock:
                 log.error("%s", message)
                 # Formats that list issues show them, not the message: each names the operation too.
                 named = [{**i, "msg": f"{operation.operation_id} answered: {i['msg']}"} for i in issues]
-                return self.errors.response(500, message, named)
+                return operation.errors.response(500, message, named)
             return JSONResponse(data, status_code=operation.status)
         return answer(result, operation.status, media_type)
+
+
+def error_shape(schemas: Schemas, pointer: str | None) -> ErrorShape:
+    """Which error format (see ``ErrorFormat``) the documented error body at ``pointer`` has."""
+    if pointer is None:
+        return "none"
+    schema = schemas.resolve(follow(schemas.document, pointer))
+    if _kinds(schemas, schema) <= {"string", "null"}:
+        return "text"
+    properties = _properties(schemas, schema)
+    if "detail" in properties:
+        detail = _kinds(schemas, properties["detail"])
+        if "array" in detail and detail <= {"array", "null"}:
+            return "detail-list"
+        return "detail-code" if "error_code" in properties else "detail"
+    if "code" in properties and "message" in properties:
+        return "envelope"
+    return "empty"
+
+
+def _properties(schemas: Schemas, schema: Any, depth: int = 0) -> dict[str, Any]:
+    """The properties an object schema names, its ``allOf``, ``anyOf`` and ``oneOf`` branches' included."""
+    schema = schemas.resolve(schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return {}
+    found: dict[str, Any] = {}
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword) or []:
+            found.update(_properties(schemas, branch, depth + 1))
+    properties = schema.get("properties")
+    found.update(properties if isinstance(properties, dict) else {})
+    return found
+
+
+def _api_errors(per_operation: list[dict[int, ErrorShape]]) -> ErrorFormat:
+    """The API's usual error format: per status the shape most operations document, the commonest as default."""
+    by_status: dict[int, Counter[ErrorShape]] = {}
+    for shapes in per_operation:
+        for status, shape in shapes.items():
+            by_status.setdefault(status, Counter())[shape] += 1
+    overall: Counter[ErrorShape] = Counter()
+    for counted in by_status.values():
+        overall.update({shape: n for shape, n in counted.items() if shape != "none"})
+    documented = set(by_status)
+    validation = 422 if 422 in documented else 400 if 400 in documented else 422
+    shapes = {status: counted.most_common(1)[0][0] for status, counted in sorted(by_status.items())}
+    default: ErrorShape = overall.most_common(1)[0][0] if overall else "detail"
+    return ErrorFormat(validation, shapes, default)
 
 
 def _refuse(message: str) -> Response:

@@ -20,8 +20,6 @@ from skyvern_server._http import Problem
 from skyvern_server.handler import Handler
 from skyvern_server.reference import ReferenceHandler, RunStore
 
-# Error answers in the vendor's documented format: the status of an invalid request, the body shape per status.
-ERRORS = _http.ErrorFormat(validation_status=422, shapes={422: "detail-list"}, default_shape="detail-list")
 # The API this app serves, as OpenAPI (rendered from the same model as this code).
 SPEC: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 # The string formats whose values are checked, each as the pattern a whole string must match.
@@ -49,7 +47,7 @@ def create_app(
     ``faults``: misbehaviour to inject (default: from ``MOCK_*`` environment variables).
     """
     implementation: Handler = handler if handler is not None else ReferenceHandler(store)
-    mock = _mock.Mock(SPEC, FORMATS, ERRORS, seed)
+    mock = _mock.Mock(SPEC, FORMATS, seed)
     app = FastAPI(title="Skyvern API", version="0.1.0")
     app.state.handler = implementation
     app.state.mock = mock
@@ -62,25 +60,29 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         found = _http.issues(list(exc.errors()))
-        return ERRORS.response(ERRORS.validation_status, _http.summary(found), found)
+        return mock.error(request, None, _http.summary(found), found)
 
     @app.exception_handler(Problem)
     async def problem(request: Request, exc: Problem) -> Response:
-        return ERRORS.response(exc.status, exc.message)
+        return mock.error(request, exc.status, exc.message)
 
     @app.exception_handler(405)
     async def not_allowed(request: Request, exc: Exception) -> Response:
         allowed = _http.allowed_methods(app.routes, request.url.path)
-        answered = ERRORS.response(405, f"{request.method} is not allowed here (allowed: {', '.join(allowed)})")
+        answered = mock.error(request, 405, f"{request.method} is not allowed here (allowed: {', '.join(allowed)})")
         answered.headers["Allow"] = ", ".join(allowed)
         return answered
 
     @app.api_route("/v1/runs/cancel", methods=["POST"], include_in_schema=False)
     async def bulk_cancel_runs_v1_runs_cancel_post(request: Request) -> Response:
-        operation = mock.operations["POST /v1/runs/cancel"]
+        operation = mock.enter(request, "POST /v1/runs/cancel")
         _http.authenticate(request, (("api-key", "x-api-key"),), credentials)
         body = await _http.body(
-            request, ERRORS, models.BulkCancelRunsRequest, True, check=lambda data: mock.body_issues(operation, data)
+            request,
+            operation.errors,
+            models.BulkCancelRunsRequest,
+            True,
+            check=lambda data: mock.body_issues(operation, data),
         )
         wished = mock.preferred(request, operation)
         if wished is not None:
