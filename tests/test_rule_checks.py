@@ -136,3 +136,32 @@ def test_a_process_with_other_threads_checks_in_process_rather_than_fork(broken:
     finally:
         release.set()
         waiter.join()
+
+
+def test_the_json_schema_engine_is_named_so_problems_read_the_same_on_every_machine() -> None:
+    """openapi-spec-validator picks its engine by what is installed; the two word some problems differently.
+
+    LangGraph's full spec has such problems (the pure-Python engine quotes a missing
+    property with ' and lists unexpected ones in another order). Whatever the setting
+    says, the generator names jsonschema-rs. The library makes its engine once per
+    process, so each reading is a fresh interpreter.
+    """
+    from tests.conftest import CORPUS
+
+    setting = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
+    code = (
+        "import sys; from pathlib import Path; from generator.load import rule_problems; "
+        "print('\\n'.join(map(str, rule_problems(Path(sys.argv[1]), 'spec', True))))"
+    )
+
+    def problems(engine: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != setting}
+        env.update({setting: engine} if engine else {})
+        spec = str(CORPUS / "langgraph-full.json")
+        done = subprocess.run([sys.executable, "-c", code, spec], env=env, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    unset = problems(None)
+    assert '"description" is a required property' in unset, unset
+    assert problems("jsonschema") == unset

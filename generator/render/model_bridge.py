@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from generator.ir.model import AnySchema, Api, ArraySchema, ObjectSchema, RefSchema, Schema, UnionSchema
@@ -48,6 +49,14 @@ class ModelPlan:
     named_class: dict[str, str]  # named schema -> class
     request_origins: dict[str, str]
     response_origins: dict[str, str]
+
+    @cached_property
+    def request_classes_by_last_step(self) -> dict[str, list[tuple[str, str]]]:
+        """Request (class, origin) pairs by the last ``/`` step of the origin: an index, not a scan per field."""
+        index: dict[str, list[tuple[str, str]]] = {}
+        for cls, origin in self.request_origins.items():
+            index.setdefault(origin.rpartition("/")[2], []).append((cls, origin))
+        return index
 
 
 def operation_key(method: str, path: str) -> str:

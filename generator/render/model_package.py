@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ast
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +19,6 @@ from generator.ir.model import Api
 from generator.render.environment import render_template
 from generator.render.model_bridge import ModelPlan, Side, plan_models
 from generator.render.naming import unique
-from generator.render.pydantic_models import generate_models
 from generator.runtime import source
 
 
@@ -54,9 +56,12 @@ class ModelPackage:
 def model_package(api: Api, package: str) -> ModelPackage:
     """``_base.py``, ``_request_models.py``, ``_response_models.py`` and ``models.py`` for ``package``."""
     plan = plan_models(api)
+    _make_both_sides(plan)
     request_code = _models_for(plan.requests, Side.REQUEST, package)
     response_code = _models_for(plan.responses, Side.RESPONSE, package)
-    exports = exports_of(_classes(request_code), _classes(response_code), plan.named_class)
+    exports = exports_of(
+        _classes(plan.requests, Side.REQUEST), _classes(plan.responses, Side.RESPONSE), plan.named_class
+    )
     context = ModelsModule(
         package=package,
         exports=(
@@ -78,6 +83,9 @@ def model_package(api: Api, package: str) -> ModelPackage:
 
 _PLACEHOLDER = "generator_placeholder_package"
 _MODELS: dict[tuple[str, Side], str | None] = {}
+# From this many definitions on both sides, the response side is made in a second process: below it,
+# starting one costs more than it saves.
+_PARALLEL_FROM = 60
 
 
 def _models_for(document: dict[str, Any], side: Side, package: str) -> str | None:
@@ -86,12 +94,42 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
     The client and the server of an API have the same models but for the package
     their base classes come from: the library runs once per document and side.
     """
-    key = (json.dumps(document, sort_keys=True), side)
+    key = _key(document, side)
     if key not in _MODELS:
-        code = generate_models(document, side, _PLACEHOLDER)
-        _MODELS[key] = _request_runtime(code) if code is not None and side is Side.REQUEST else code
+        _MODELS[key] = _made(document, side)
     code = _MODELS[key]
     return None if code is None else code.replace(f"from {_PLACEHOLDER}._base import", f"from {package}._base import")
+
+
+def _key(document: dict[str, Any], side: Side) -> tuple[str, Side]:
+    return json.dumps(document, sort_keys=True), side
+
+
+def _made(document: dict[str, Any], side: Side) -> str | None:
+    """One run of the model generator (module level, so that a worker process can run it)."""
+    from generator.render.pydantic_models import generate_models
+
+    code = generate_models(document, side, _PLACEHOLDER)
+    return _request_runtime(code) if code is not None and side is Side.REQUEST else code
+
+
+def _make_both_sides(plan: ModelPlan) -> None:
+    """Both sides' models at once on a large API: the responses in a forked process while this one makes the requests.
+
+    The two runs of the model generator are independent and each is most of a large
+    API's time; the output is the same text either way (the same function makes it).
+    """
+    sides = [(plan.requests, Side.REQUEST), (plan.responses, Side.RESPONSE)]
+    wanted = [(document, side) for document, side in sides if _key(document, side) not in _MODELS]
+    sizes = [len(document["components"]["schemas"]) for document, _ in wanted]
+    if len(wanted) < 2 or min(sizes) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return  # made one after the other by _models_for
+    (requests, _), (responses, _) = wanted
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        later = pool.submit(_made, responses, Side.RESPONSE)
+        _MODELS[_key(requests, Side.REQUEST)] = _made(requests, Side.REQUEST)
+        _MODELS[_key(responses, Side.RESPONSE)] = later.result()
 
 
 _PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n]*)$", re.MULTILINE)
@@ -126,10 +164,17 @@ def _request_runtime(code: str) -> str:
 _ROOT_BASE = re.compile(r"(?<=\()(\s*)RootModel\[")
 
 
-def _classes(code: str | None) -> list[str]:
-    if code is None:
-        return []
-    return [n.name for n in ast.parse(code).body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
+_CLASSES: dict[tuple[str, Side], list[str]] = {}
+
+
+def _classes(document: dict[str, Any], side: Side) -> list[str]:
+    """The public classes of the side's models module, in order (read once per API: client and server share it)."""
+    key = _key(document, side)
+    if key not in _CLASSES:
+        code = _MODELS[key]
+        body = [] if code is None else ast.parse(code).body
+        _CLASSES[key] = [n.name for n in body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
+    return _CLASSES[key]
 
 
 def exports_of(request_classes: list[str], response_classes: list[str], named: dict[str, str]) -> Exports:

@@ -452,7 +452,7 @@ def _field_type(api: Api, plan: ModelPlan, exports: Exports, body_class: str, wi
         suffix = f"/{wire}/items" if isinstance(schema, ArraySchema) else f"/{wire}"
         found = {
             cls
-            for cls, origin in plan.request_origins.items()
+            for cls, origin in plan.request_classes_by_last_step.get(suffix.rpartition("/")[2], ())
             if origin.startswith(root) and origin.endswith(suffix) and _form_step_only(origin[len(root) : -len(suffix)])
         }
         if len(found) == 1 and (cls := found.pop()) in exports.requests:
