@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import re
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -122,7 +123,9 @@ def _make_both_sides(plan: ModelPlan) -> None:
     sides = [(plan.requests, Side.REQUEST), (plan.responses, Side.RESPONSE)]
     wanted = [(document, side) for document, side in sides if _key(document, side) not in _MODELS]
     sizes = [len(document["components"]["schemas"]) for document, _ in wanted]
-    if len(wanted) < 2 or min(sizes) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    # A process with other threads is not forked (a thread holding a lock there would hold it forever).
+    alone = threading.active_count() == 1
+    if len(wanted) < 2 or min(sizes) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not alone:
         return  # made one after the other by _models_for
     (requests, _), (responses, _) = wanted
     context = multiprocessing.get_context("fork")
