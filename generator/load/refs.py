@@ -72,6 +72,8 @@ class SpecFiles:
         self.files: dict[Path, SourceFile] = {root.path: root}
         self._diagnostics = diagnostics
         self._broken: set[tuple[Path, str]] = set()
+        # Each file's reference objects, in document order: found once, by the scan, for the cycle search too.
+        self._references: dict[Path, list[Node]] = {}
         self._scan(root)
         self._find_cycles()
 
@@ -133,7 +135,8 @@ class SpecFiles:
         pending = [source]
         while pending:
             current = pending.pop()
-            for node in _references(Node(current, "", current.data)):
+            found = self._references[current.path] = list(_references(Node(current, "", current.data)))
+            for node in found:
                 loaded = self._check_reference(node)
                 if loaded is not None:
                     pending.append(loaded)
@@ -175,7 +178,7 @@ class SpecFiles:
         """Report chains of ``$ref``\\ s that lead back to themselves."""
         reported: set[tuple[Path, str]] = set()
         for source in list(self.files.values()):
-            for start in _references(Node(source, "", source.data)):
+            for start in self._references.get(source.path, ()):
                 chain: list[Node] = []
                 node: Node | None = start
                 while node is not None and node.is_ref and node.key not in self._broken:

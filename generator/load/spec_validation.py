@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, OpenAPIV32SpecValidator
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
 
+from generator.load import meta_check
 from generator.load import pointer as jp
 from generator.load.problem import Diagnostics, Kind
 from generator.load.refs import SpecFiles
@@ -99,10 +100,28 @@ def _validator_for(version: str) -> type[Any] | None:
     else:
         return None
     keywords = dict(base.keyword_validators)
+    keywords["schema"] = _checking_faster(keywords["schema"])
     for keyword in _LOCATED_KEYWORDS:
         if keyword in keywords:
             keywords[keyword] = _locating(keywords[keyword])
     return type(f"Locating{base.__name__}", (base,), {"keyword_validators": keywords})
+
+
+def _checking_faster(keyword_class: type[Any]) -> type[Any]:
+    """The schema keyword validator with the faster meta-schema check and seen-lists of :mod:`meta_check`."""
+    original_init: Callable[..., None] = keyword_class.__init__
+    original_checker: Callable[..., Callable[[Any], None]] = keyword_class._get_schema_checker
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.visited_schema_ids = meta_check.SeenIds()
+        self.meta_checked_schema_ids = meta_check.SeenIds()
+
+    def _get_schema_checker(self: Any, *args: Any, **kwargs: Any) -> Callable[[Any], None]:
+        return meta_check.faster(original_checker(self, *args, **kwargs))
+
+    members = {"__init__": __init__, "_get_schema_checker": _get_schema_checker}
+    return type(keyword_class.__name__, (keyword_class,), members)
 
 
 def _locating(keyword_class: type[Any]) -> type[Any]:
