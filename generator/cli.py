@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--vendor", action="append", default=[], help="only this vendor (repeatable)")
     generate.add_argument("--check", action="store_true", help="exit 1 if the output directory is stale")
     generate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    generate.add_argument("--full", action="store_true", help="render even when no input changed (no fast path)")
+    generate.add_argument(
+        "--full", action="store_true", help="render everything anew: no fast path, no models reused from the cache"
+    )
     generate.add_argument("--spec", type=Path, help="ad-hoc: generate for this spec file, without the configuration")
     generate.add_argument("--name", help="ad-hoc: the API's name (default: the spec file's name)")
     generate.add_argument("--out", type=Path, help="ad-hoc: the output directory")
@@ -222,6 +224,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             lenient=args.lenient,
             listener=printer,
             targets=args.target,
+            reuse=not args.full,
         )
     else:
         result = generate(
@@ -231,6 +234,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             full=True,  # the no-op check above has run already: do not hash the whole tree twice
             lenient=args.lenient,
             listener=printer,
+            reuse=not args.full,
         )
     if result.fast:
         if not args.quiet:

@@ -86,12 +86,15 @@ def generate(
     full: bool = False,
     lenient: bool | None = None,
     listener: Listener | None = None,
+    reuse: bool = True,
 ) -> GenerateResult:
     """Generate everything ``config`` lists into its output directory (or, with ``check``, compare).
 
     ``vendors`` limits the run to some vendors (the unified layer is left as it
     is). Unless ``full``, an output whose manifest shows nothing changed is
     confirmed without rendering. ``lenient`` None keeps each vendor's mode.
+    With ``reuse``, models an earlier run made of unchanged schemas are taken
+    from the user's cache (see :mod:`generator.render.model_store`): the bytes are the same.
     """
     heard = listener or Silent()
     config_path = config.path if isinstance(config, Config) else Path(config)
@@ -111,7 +114,7 @@ def generate(
         return GenerateResult(loaded.output, tuple(diagnostics.problems), failed=True)
     targets = resolve_targets(list(vendors or ()), loaded, diagnostics)
     problems: list[Problem] = []
-    rendered = _render(targets, lenient, heard, problems, across=() if vendors else loaded.across)
+    rendered = _render(targets, lenient, heard, problems, across=() if vendors else loaded.across, reuse=reuse)
     if rendered is None:
         return GenerateResult(loaded.output, tuple(problems), failed=True)
     inputs = manifest.input_hashes([loaded.path, *rendered.read], loaded.path.parent)
@@ -130,10 +133,12 @@ def generate_spec(
     lenient: bool | None = None,
     listener: Listener | None = None,
     targets: Sequence[str] = (),
+    reuse: bool = True,
 ) -> GenerateResult:
     """Generate a client, a server and the IR for one spec into ``out``, without a configuration.
 
     ``targets`` names the per-API targets to make instead (``typescript`` among them); unknown names raise.
+    ``reuse`` is :func:`generate`'s.
     """
     spec, out = Path(spec), Path(out)
     unknown = [t for t in targets if t not in registry.PER_API]
@@ -142,7 +147,7 @@ def generate_spec(
     target = Target(name or spec.stem, spec, str(spec))
     problems: list[Problem] = []
     wanted = tuple(t for t in registry.PER_API if t in targets) if targets else None
-    rendered = _render([target], lenient, listener or Silent(), problems, across=(), wanted=wanted)
+    rendered = _render([target], lenient, listener or Silent(), problems, across=(), wanted=wanted, reuse=reuse)
     if rendered is None:
         return GenerateResult(out, tuple(problems), failed=True)
     inputs = manifest.input_hashes(rendered.read, out)
@@ -157,15 +162,18 @@ def _render(
     *,
     across: Sequence[str],
     wanted: Sequence[str] | None = None,
+    reuse: bool = True,
 ) -> _Rendered | None:
     """Every file for ``targets``, formatted, and the spec files read; None when any input is bad.
 
     ``across`` names the layers across APIs to make; ``wanted`` the per-API targets of a spec
-    named without a configuration (None: the default ones).
+    named without a configuration (None: the default ones); ``reuse``: :func:`generate`'s.
     """
     from generator.config import DEFAULT_TARGETS
+    from generator.render import model_package
     from generator.render.environment import compile_templates
     from generator.render.formatting import finish
+    from generator.render.model_store import ModelStore
     from generator.rule_checks import RuleCheck, RuleChecks
 
     drafts: list[Draft] = []
@@ -179,7 +187,8 @@ def _render(
     # (target labels such as "typescript" are longer than "spec"), so every line's counts stay aligned.
     width = max([len(t.name) for t in targets] + [len(label) for label in across])
     steps = max(len(label) for label in ("spec", *registry.PER_API))
-    with RuleChecks(rule_checks, warm_up=compile_templates) as checks:
+    store = ModelStore.for_user(_store_salt()) if reuse else None
+    with RuleChecks(rule_checks, warm_up=compile_templates) as checks, model_package.reusing(store) as tally:
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, lenient, rendered.read, check_rules=False)
@@ -199,6 +208,11 @@ def _render(
             for label, target_drafts, seconds in produced:
                 drafts.extend(target_drafts)
                 heard.progress(_progress(target.name, (width, steps), label, target_drafts, seconds))
+            if tally.parts:
+                reused = f"{tally.parts - tally.made} reused" if store is not None else "none reused (--full)"
+                counts = f"{tally.made} of {tally.parts} parts made, {reused}"
+                heard.progress(f"{target.name:<{width}}  {'models':<{steps}} {counts}")
+                tally.clear()
     if failed:
         return None  # nothing is written when any input is bad: the previous output stays whole
     for label in across:
@@ -212,6 +226,14 @@ def _render(
     python = sum(p.endswith(".py") for p in rendered.files)
     heard.progress(f"formatted {python} Python files in {time.perf_counter() - began:.2f}s")
     return rendered
+
+
+def _store_salt() -> str:
+    """What every stored model depends on besides its schemas: this generator's code and the shaping libraries."""
+    import sys
+
+    versions = ",".join(f"{name}={version}" for name, version in sorted(manifest.dependency_versions().items()))
+    return f"{manifest.tool_digest()};{versions};python{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _progress(name: str, widths: tuple[int, int], label: str, drafts: Sequence[Draft], seconds: float) -> str:

@@ -31,6 +31,12 @@ settings.register_profile("repo", derandomize=True, database=None, deadline=None
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repo"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Models the tests' runs make are kept in a directory of this session's own, never the user's cache."""
+    os.environ["RUNCANCEL_GENERATOR_CACHE"] = str(tmp_path_factory.mktemp("model-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands run from the repository root, as `make` runs them."""

@@ -1,4 +1,4 @@
-"""The two sides' models of a large API: made at once in a forked worker, never forked beside other threads."""
+"""The model parts of a large API: about half made in a forked worker, never forked beside other threads."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _skyvern_api() -> Any:
     return built.api
 
 
-def test_a_large_api_forks_for_its_responses_and_gets_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_api_makes_parts_in_a_forked_worker_and_gets_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
     api = _skyvern_api()
     model_package._MODELS.clear()
     model_package._CLASSES.clear()
@@ -38,7 +38,7 @@ def test_a_large_api_forks_for_its_responses_and_gets_the_same_text(monkeypatch:
     model_package._MODELS.clear()
     model_package._CLASSES.clear()
     again = model_package.model_package(api, "pkg")
-    assert pools, "a large API's response models are made in a worker"
+    assert pools, "some of a large API's parts are made in a worker"
     monkeypatch.setattr(model_package, "_PARALLEL_FROM", 10**9)
     model_package._MODELS.clear()
     model_package._CLASSES.clear()

@@ -9,18 +9,6 @@ from pydantic import ConfigDict, Field
 from b3os_client._base import ResponseModel
 
 
-class ErrorResponse(ResponseModel):
-    """
-    The envelope of an error answer.
-    """
-
-    model_config = ConfigDict(validate_by_name=True)
-    code: int | None = None
-    details: list[Any] | None = None
-    message: str | None = None
-    request_id: Annotated[str | None, Field(alias="requestId")] = None
-
-
 class SimulationFork(ResponseModel):
     model_config = ConfigDict(validate_by_name=True)
     chain_id: Annotated[int | None, Field(alias="chainId")] = None
@@ -37,6 +25,18 @@ class InputSchemaField(ResponseModel):
     """
     "string", "number", "boolean", "object", "array"
     """
+
+
+class ErrorResponse(ResponseModel):
+    """
+    The envelope of an error answer.
+    """
+
+    model_config = ConfigDict(validate_by_name=True)
+    code: int | None = None
+    details: list[Any] | None = None
+    message: str | None = None
+    request_id: Annotated[str | None, Field(alias="requestId")] = None
 
 
 class WorkflowDefinition(ResponseModel):
