@@ -9,7 +9,13 @@
 (d) scale: synthetic specs of 10, 100 and 1000 operations and the full vendor
     specs in ../shared/corpus, for this generator and openapi-python-client;
 (e) with ``--against REV``: (a) for the generator as it was at git revision REV,
-    timed in turns with (a), to show a change did not make generation slower.
+    timed in turns with (a), to show a change did not make generation slower;
+(f) incremental: ``skyvern-full.json`` changed in one operation (three kinds of
+    change, tests/spec_changes.py), regenerated in place reusing the models a run
+    of the old spec stored, against a ``--full`` run of the changed spec.
+
+(a), (d) and the full runs of (f) use ``--full``: nothing is reused from the
+model store, so every run does all the work, as the other tools do.
 
 Besides wall time, each row has the CPU time (user + system) of the command and
 everything it started: on a shared machine that figure moves far less than the
@@ -216,6 +222,7 @@ def main() -> None:
         project = project_copy(scratch)
         config = str(project / "generator.yaml")
         generate = [PYTHON, "-m", "generator", "--config", config, "generate", "-q"]
+        full_generation = [*generate, "--full"]
 
         def wipe() -> None:
             shutil.rmtree(project / "generated", ignore_errors=True)
@@ -228,8 +235,12 @@ def main() -> None:
         env_cwd = ROOT
         compare = None if args.skip_compare else ensure_compare()
         jobs: list[tuple[str, str, Job]] = [
-            ("(a) full generation, 5 vendors", "this generator", (generate, env_cwd, wipe)),
-            ("(a) full generation, no compiled templates cached", "this generator", (generate, env_cwd, wipe_all)),
+            ("(a) full generation, 5 vendors", "this generator", (full_generation, env_cwd, wipe)),
+            (
+                "(a) full generation, no compiled templates cached",
+                "this generator",
+                (full_generation, env_cwd, wipe_all),
+            ),
         ]
         if args.against is not None:
             # The same work for both: the earlier revision's specs and configuration (newer targets are opt-in).
@@ -284,6 +295,7 @@ def main() -> None:
 
         if not args.skip_scale:
             rows.extend(scale_rows(scratch, args.runs, env_cwd, compare))
+        rows.extend(incremental_rows(scratch, args.runs, env_cwd))
         if args.against is not None:
             subprocess.run(["git", "worktree", "remove", "--force", str(scratch / "revision")], cwd=ROOT, check=False)
     write_results(rows, args.runs, notes)
@@ -295,7 +307,7 @@ def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> lis
     for size in SIZES:
         spec = synthetic_spec(size, scratch / f"synthetic{size}.json")
         out = scratch / f"ours{size}"
-        ours = [PYTHON, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "-q"]
+        ours = [PYTHON, "-m", "generator", "generate", "--full", "--spec", str(spec), "--out", str(out), "-q"]
         count = 1 if size >= 5000 else max(1, runs // (2 if size >= 1000 else 1))
         rows.append(
             (
@@ -310,11 +322,50 @@ def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> lis
     for name in ("skyvern-full.json", "b3os-full.json", "langgraph-full.json"):
         spec = CORPUS / name
         out = scratch / f"corpus-{name}"
-        ours = [PYTHON, "-m", "generator", "generate", "--lenient", "--spec", str(spec), "--out", str(out), "-q"]
+        ours = [PYTHON, "-m", "generator", "generate", "--full", "--lenient", "--spec", str(spec), "--out", str(out)]
+        ours.append("-q")
         rows.append((f"(d) corpus {name}", "this generator", measure(ours, 1, cwd)))
         if compare is not None:
             theirs = opc_command(compare, spec, scratch / f"opc-{name}")
             rows.append((f"(d) corpus {name}", "openapi-python-client", measure(theirs, 1, cwd)))
+    return rows
+
+
+def incremental_rows(scratch: Path, runs: int, cwd: Path) -> list[tuple[str, str, dict[str, float]]]:
+    """(f): each kind of one-operation change to skyvern-full, regenerated with the store and in full, in turns."""
+    sys.path.insert(0, str(ROOT))
+    from tests.spec_changes import CHANGES
+
+    base = scratch / "incremental"
+    before = json.loads((CORPUS / "skyvern-full.json").read_text(encoding="utf-8"))
+    rows = []
+    for change in CHANGES:
+        shutil.rmtree(base, ignore_errors=True)
+        spec, out, store = base / "skyvern-full.json", base / "out", base / "store"
+        base.mkdir(parents=True)
+        pairs = ((base / "out-before", out), (base / "store-before", store))
+        spec.write_text(json.dumps(before), encoding="utf-8")
+        command = [PYTHON, "-m", "generator", "generate", "--lenient", "--spec", str(spec), "--out", str(out), "-q"]
+        with_store = ["env", f"RUNCANCEL_GENERATOR_CACHE={store}", *command]
+        subprocess.run(with_store, cwd=cwd, check=True, capture_output=True)
+        shutil.copytree(out, base / "out-before")
+        shutil.copytree(store, base / "store-before")
+        after = json.loads(json.dumps(before))
+        change(after)
+        spec.write_text(json.dumps(after), encoding="utf-8")
+
+        def as_before(pairs: tuple[tuple[Path, Path], ...] = pairs) -> None:
+            # The output and the store as the run of the old spec left them; the spec already changed.
+            for kept, live in pairs:
+                shutil.rmtree(live, ignore_errors=True)
+                shutil.copytree(kept, live)
+
+        full = [*command[:4], "--full", *command[4:]]
+        full[full.index(str(out))] = str(base / "full")
+        again, anew = measure_interleaved([(with_store, cwd, as_before), (full, cwd, None)], max(3, runs))
+        label = change.__name__.strip("_").replace("_", " ")
+        rows.append((f"(f) skyvern-full, one operation changed ({label}): regenerated", "this generator", again))
+        rows.append((f"(f) skyvern-full, one operation changed ({label}): --full", "this generator", anew))
     return rows
 
 
@@ -363,6 +414,21 @@ def targets(rows: list[tuple[str, str, dict[str, float]]]) -> list[str]:
             f"- (d) linear growth: {per_op_low * 1000:.1f} ms per operation from 100 to 1000, "
             f"{per_op_high * 1000:.1f} ms from 1000 to 5000 ({per_op_high / per_op_low:.2f}x; within 1.2x): {verdict}."
         )
+    for case, tool, result in rows:
+        if case.startswith("(f)") and case.endswith("regenerated"):
+            full_run = seconds[(case.replace(": regenerated", ": --full"), tool)]
+            verdict = "met" if result["seconds"] <= full_run / 4 else "NOT met"
+            kind = case.split("(")[2].split(")")[0]
+            lines.append(
+                f"- (f) {kind}: regenerated in {result['seconds']:.2f} s against {full_run:.2f} s in full "
+                f"({result['seconds'] / full_run:.2f}; at most 0.25): {verdict}."
+            )
+    memory = {(case, tool): result["mib"] for case, tool, result in rows}
+    mine_mib = memory.get(("(d) synthetic, 1000 operations", ours))
+    peer_mib = memory.get(("(d) synthetic, 1000 operations", "openapi-python-client"))
+    if mine_mib is not None and peer_mib is not None:
+        verdict = "met" if mine_mib <= peer_mib else "NOT met"
+        lines.append(f"- (d) peak memory at 1000 operations: {mine_mib:.0f} MiB against {peer_mib:.0f} MiB: {verdict}.")
     for size in SIZES:
         mine = seconds.get((f"(d) synthetic, {size} operations", ours))
         peer = seconds.get((f"(d) synthetic, {size} operations", "openapi-python-client"))

@@ -181,3 +181,20 @@ def test_a_store_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path, m
     _run(spec, tmp_path / "without", reuse=False)
     assert _tree(tmp_path / "with") == _tree(tmp_path / "without")
     model_package._MODELS.clear()
+
+
+def test_parts_that_cannot_be_joined_make_the_side_in_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Run": {"type": "object", "properties": {"id": {"type": "string"}}}}},
+    }
+
+    def clash(modules: object) -> str:
+        raise model_parts.JoinConflict("'Run' is defined by two parts")
+
+    monkeypatch.setattr(model_parts, "join", clash)
+    joined = model_package._joined(["class Run: ...\n", "class Run: ...\n"], document, Side.RESPONSE)
+    assert joined == model_package._made(document, Side.RESPONSE)
+    assert joined is not None and "class Run(" in joined

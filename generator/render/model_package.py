@@ -97,7 +97,7 @@ _store: ModelStore | None = None
 
 @dataclass
 class Tally:
-    """How many parts the sides made so far had, and how many of them had to be made (the rest were reused)."""
+    """The parts of the sides made so far, and how many of them were made rather than reused."""
 
     parts: int = 0
     made: int = 0

@@ -25,6 +25,8 @@ from typing import Any
 _BOUNDARY = 32
 # ...or when it holds this many definitions, so that one part never holds a whole large spec.
 _LARGEST = 400
+# A component of this many definitions is a part of its own: a change next to it does not remake it.
+_ALONE = 16
 _REF_PREFIX = "#/components/schemas/"
 
 
@@ -34,8 +36,11 @@ def split(document: dict[str, Any]) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     current: list[str] = []
     for component in _components(definitions):
+        if len(component) >= _ALONE and current:
+            parts.append(_part(current, definitions))
+            current = []
         current.extend(component)
-        if _ends_part(component[0]) or len(current) >= _LARGEST:
+        if _ends_part(component[0]) or len(current) >= _LARGEST or len(component) >= _ALONE:
             parts.append(_part(current, definitions))
             current = []
     if current:
