@@ -2,8 +2,8 @@
 
 Runs the stages of ``generate --spec`` one after the other in this process, each timed on
 its own (CPU seconds of this process), so the shares add up; the real command overlaps
-the OpenAPI rule checks with rendering in a second process and makes the two sides'
-models at once on large specs. Appends (or replaces) its section of bench/RESULTS.md.
+the OpenAPI rule checks with rendering in a second process and makes the models' parts
+on two cores on large specs. Appends (or replaces) its section of bench/RESULTS.md.
 
     .venv/bin/python bench/profile.py [--sizes 100 1000 5000]
 """
@@ -130,7 +130,8 @@ def main() -> None:
         "",
         "CPU seconds (ruff's included) of each stage of `generate --spec` on the synthetic specs of (d), run one",
         "stage after the other in one process; the command itself overlaps the rule checks with rendering, and",
-        "the two model sides on large specs. The client stage includes a second, cached, pass over the plan.",
+        "makes the models' parts on two cores on large specs. The client stage includes a second, cached, pass",
+        "over the plan.",
         "",
         *table(results),
         "",
