@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, TargetPydanticVersion, generate
 from datamodel_code_generator.enums import DataModelType, StrictTypes
 from datamodel_code_generator.format import Formatter
+from datamodel_code_generator.parser.jsonschema import JsonSchemaParser
 from datamodel_code_generator.reference import PydanticFieldNameResolver
 
 from generator.render.json_schema import ONE_OF
@@ -36,6 +39,7 @@ def generate_models(document: dict[str, Any], side: Side, package: str) -> str |
     # The library reads settings from a pyproject.toml in the working directory: run it where there is
     # none, so the output does not depend on where the generator is started.
     with (
+        _unique_items_walk_skipped(not says_unique_items(document)),
         tempfile.TemporaryDirectory(prefix="generator-models-") as neutral,
         contextlib.chdir(neutral),
         warnings.catch_warnings(),
@@ -73,3 +77,45 @@ def generate_models(document: dict[str, Any], side: Side, package: str) -> str |
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules for one schema document")
     return code
+
+
+# The library's search for uniqueItems rules follows every union branch through every $ref, anew along
+# each path: on a densely linked spec (Skyvern's) that is two fifths of its time, and it finds nothing
+# when no schema says uniqueItems, since a rule starts only where one does. On such a document the
+# search is swapped for one that finds nothing at once; tests/test_pydantic_models.py shows the output
+# is the same on every part of the corpus specs. A lock keeps the swap from reaching another thread's run.
+_UNIQUE_ITEMS_SEARCH = "_iter_unique_items_rules"
+_SWAP = threading.Lock()
+
+
+def says_unique_items(document: Any) -> bool:
+    """Whether ``uniqueItems`` is a key anywhere in ``document`` (a property of that name counts too)."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "uniqueItems" in value:
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+@contextlib.contextmanager
+def _unique_items_walk_skipped(skip: bool) -> Iterator[None]:
+    """Within the block, the library's uniqueItems search finds nothing if ``skip`` (and the library has it)."""
+    with _SWAP:
+        original = vars(JsonSchemaParser).get(_UNIQUE_ITEMS_SEARCH)
+        if not skip or original is None:
+            yield
+            return
+        setattr(JsonSchemaParser, _UNIQUE_ITEMS_SEARCH, _finds_no_rules)
+        try:
+            yield
+        finally:
+            setattr(JsonSchemaParser, _UNIQUE_ITEMS_SEARCH, original)
+
+
+def _finds_no_rules(*_: object, **__: object) -> Iterator[Any]:
+    return iter(())
