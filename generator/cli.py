@@ -209,6 +209,10 @@ def _run_generate(args: argparse.Namespace) -> int:
             print("generated output is up to date (no input changed)")
         return EXIT_OK
 
+    # It will render: the model generator warms up in a worker while the rest is imported.
+    from generator.render.model_worker import start_early
+
+    start_early()
     from generator.generation import generate, generate_spec
 
     printer = _Printer(quiet=args.quiet, verbose=args.verbose)

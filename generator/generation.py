@@ -188,11 +188,17 @@ def _render(
     width = max([len(t.name) for t in targets] + [len(label) for label in across])
     steps = max(len(label) for label in ("spec", *registry.PER_API))
     store = ModelStore.for_user(_store_salt()) if reuse else None
-    with RuleChecks(rule_checks, warm_up=compile_templates) as checks, model_package.reusing(store) as tally:
+    with (
+        RuleChecks(rule_checks, warm_up=compile_templates) as checks,
+        model_package.reusing(store, beside=True) as tally,
+    ):
         for index, target in enumerate(targets):
             began = time.perf_counter()
             built = build(target, lenient, rendered.read, check_rules=False)
             loaded = time.perf_counter() - began
+            if built.api is not None:
+                # The worker makes the models while this process renders what needs none (the IR first).
+                model_package.start([model_package.plan_for(built.api)])
             chosen = target.vendor.targets if target.vendor else wanted
             if chosen is None:
                 chosen = tuple(t for t in registry.PER_API if t in DEFAULT_TARGETS)

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from generator.forking import can_fork_beside
 from generator.load import rule_problems
 from generator.load.problem import Problem
 
@@ -98,15 +97,7 @@ class RuleChecks:
 
 
 def _can_overlap(count: int) -> bool:
-    if count == 0 or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    if threading.active_count() > 1:
-        return False  # forking a process with other threads can copy a lock some thread holds: a hung child
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can say which cores this process may use
-        cores = os.cpu_count() or 1
-    return cores > 1
+    return count > 0 and can_fork_beside()
 
 
 def _run_all(checks: list[RuleCheck], sender: Connection, warm_up: Callable[[], object] | None = None) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from generator.generation import generate_spec
-from generator.render import model_package, model_parts
+from generator.render import model_making, model_package, model_parts
 from generator.render.model_bridge import Side, plan_models
 from generator.render.model_store import DIRECTORY_SETTING, ModelStore
 from tests.conftest import CORPUS
@@ -94,8 +94,8 @@ def test_joined_parts_hold_the_same_classes_as_one_run_of_the_model_generator() 
         for document, side in ((plan.requests, Side.REQUEST), (plan.responses, Side.RESPONSE)):
             parts = model_parts.split(document)
             assert len(parts) > 1
-            joined = model_parts.join([model_package._made_part(part, side) for part in parts])
-            whole = model_package._made(document, side)
+            joined = model_parts.join([model_making.made_part(part, side) for part in parts])
+            whole = model_making.made(document, side)
             assert whole is not None
             assert _blocks(joined) == _blocks(whole), f"{name} {side.value}"
 
@@ -196,5 +196,5 @@ def test_parts_that_cannot_be_joined_make_the_side_in_one_piece(monkeypatch: pyt
 
     monkeypatch.setattr(model_parts, "join", clash)
     joined = model_package._joined(["class Run: ...\n", "class Run: ...\n"], document, Side.RESPONSE)
-    assert joined == model_package._made(document, Side.RESPONSE)
+    assert joined == model_making.made(document, Side.RESPONSE)
     assert joined is not None and "class Run(" in joined

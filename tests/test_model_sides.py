@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline
+from generator import forking, pipeline
 from generator.generation import Target
-from generator.render import model_package
+from generator.render import model_making, model_package
 from tests.conftest import CORPUS
 
 
@@ -26,20 +26,20 @@ def test_a_large_api_makes_parts_in_a_forked_worker_and_gets_the_same_text(monke
     model_package._CLASSES.clear()
     forked = model_package.model_package(api, "pkg")
     pools: list[object] = []
-    real = model_package.ProcessPoolExecutor
+    real = model_making.ProcessPoolExecutor
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         pools.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(model_package, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(model_making, "ProcessPoolExecutor", counted)
     # Threads other tests leave behind (daemon servers) must not decide this one.
-    monkeypatch.setattr(model_package.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)
     model_package._MODELS.clear()
     model_package._CLASSES.clear()
     again = model_package.model_package(api, "pkg")
     assert pools, "some of a large API's parts are made in a worker"
-    monkeypatch.setattr(model_package, "_PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(model_making, "_PARALLEL_FROM", 10**9)
     model_package._MODELS.clear()
     model_package._CLASSES.clear()
     alone = model_package.model_package(api, "pkg")
@@ -52,7 +52,7 @@ def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("forked beside another thread")
 
-    monkeypatch.setattr(model_package, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(model_making, "ProcessPoolExecutor", refuse)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()

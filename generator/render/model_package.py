@@ -9,20 +9,16 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
-import multiprocessing
-import os
-import re
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from generator.ir.model import Api
-from generator.render import model_parts
+from generator.render import model_making, model_parts
 from generator.render.environment import render_template
 from generator.render.model_bridge import ModelPlan, Side, plan_models
 from generator.render.model_store import ModelStore
+from generator.render.model_worker import ModelWorker
 from generator.render.naming import unique
 from generator.runtime import source
 
@@ -60,7 +56,7 @@ class ModelPackage:
 
 def model_package(api: Api, package: str) -> ModelPackage:
     """``_base.py``, ``_request_models.py``, ``_response_models.py`` and ``models.py`` for ``package``."""
-    plan = plan_models(api)
+    plan = plan_for(api)
     make([plan])
     request_code = _models_for(plan.requests, Side.REQUEST, package)
     response_code = _models_for(plan.responses, Side.RESPONSE, package)
@@ -86,13 +82,22 @@ def model_package(api: Api, package: str) -> ModelPackage:
     return ModelPackage(files, plan, exports)
 
 
-_PLACEHOLDER = "generator_placeholder_package"
+# The plan last made, with its API: the client and the server of an API, rendered one after the other, share it.
+_last_plan: tuple[Api, ModelPlan] | None = None
+
+
+def plan_for(api: Api) -> ModelPlan:
+    """The model plan of ``api`` (:func:`plan_models`), made once for the renderers that follow each other."""
+    global _last_plan  # a one-entry memo: holding more would keep every API of a long session alive
+    if _last_plan is None or _last_plan[0] is not api:
+        _last_plan = (api, plan_models(api))
+    return _last_plan[1]
+
+
 # Each side's joined module (for the placeholder package), by the side's document: client and server share it.
 _MODELS: dict[tuple[str, Side], str | None] = {}
-# From this many definitions still to be made, a second process makes about half the parts: below it,
-# starting one costs more than it saves.
-_PARALLEL_FROM = 60
 _store: ModelStore | None = None
+_worker: ModelWorker | None = None
 
 
 @dataclass
@@ -111,33 +116,56 @@ _tally = Tally()
 
 
 @contextlib.contextmanager
-def reusing(store: ModelStore | None) -> Iterator[Tally]:
-    """Within the block, parts' modules are read from ``store`` and the ones made are kept there; counted."""
-    global _store, _tally  # one run's setting, for the renderers that ask for models deep inside
-    before = _store, _tally
+def reusing(store: ModelStore | None, *, beside: bool = False) -> Iterator[Tally]:
+    """Within the block, parts' modules are read from ``store`` and the ones made are kept there; counted.
+
+    With ``beside``, a :class:`ModelWorker` starts now and makes the parts (where one can be forked).
+    """
+    global _store, _tally, _worker  # one run's setting, for the renderers that ask for models deep inside
+    before = _store, _tally, _worker
     _store, _tally = store, Tally()
+    _worker = ModelWorker.start() if beside else None
     # What another run made is taken from the store or made anew, never from this process's memory.
     _MODELS.clear()
     _CLASSES.clear()
+    _batches.clear()
     try:
         yield _tally
     finally:
+        if _worker is not None:
+            _worker.close()
         if store is not None:
             store.prune()
-        _store, _tally = before
+        _store, _tally, _worker = before
         _MODELS.clear()
         _CLASSES.clear()
+        _batches.clear()
 
 
-def make(plans: Sequence[ModelPlan]) -> None:
-    """Both sides' models of each of ``plans``, made now (renderers then find them made).
+@dataclass
+class _Batch:
+    """Parts of some sides begun by :func:`start`: the modules in hand, those still to make, and where."""
 
-    Each side is split into parts (:mod:`model_parts`); parts the store holds are
-    reused, and the others made, on two cores when there are enough of them. The
-    joined modules are the same text whichever parts were reused or where they were made.
+    sides: list[tuple[dict[str, Any], Side, list[str]]]  # each side's document, and the keys of its parts
+    modules: dict[str, str]
+    missing: list[tuple[str, dict[str, Any], Side]]
+    sent: bool = False  # to the worker, which makes one batch at a time
+
+
+_batches: list[_Batch] = []
+
+
+def start(plans: Sequence[ModelPlan]) -> None:
+    """Begin making both sides' models of each of ``plans``: in the worker, if there is one and it is free.
+
+    This process goes on (rendering what needs no models) while the worker makes them;
+    :func:`make` ends the work.
     """
+    begun = {_key(document, side) for batch in _batches for document, side, _ in batch.sides}
     sides = [(plan.requests, Side.REQUEST) for plan in plans] + [(plan.responses, Side.RESPONSE) for plan in plans]
-    sides = [(document, side) for document, side in sides if _key(document, side) not in _MODELS]
+    sides = [(d, side) for d, side in sides if _key(d, side) not in _MODELS and _key(d, side) not in begun]
+    if not sides:
+        return
     wanted: dict[str, tuple[dict[str, Any], Side]] = {}
     keyed: list[tuple[dict[str, Any], Side, list[str]]] = []
     for document, side in sides:
@@ -149,14 +177,37 @@ def make(plans: Sequence[ModelPlan]) -> None:
         keyed.append((document, side, keys))
     modules = {key: code for key in wanted if (code := _store.get(key) if _store else None) is not None}
     missing = [(key, part, side) for key, (part, side) in wanted.items() if key not in modules]
-    for key, code in zip([k for k, _, _ in missing], _made_parts([(p, s) for _, p, s in missing]), strict=True):
-        modules[key] = code
-        if _store is not None:
-            _store.put(key, code)
-    for document, side, keys in keyed:
-        _MODELS[_key(document, side)] = _joined([modules[key] for key in keys], document, side)
+    batch = _Batch(keyed, modules, missing)
+    if missing and _worker is not None and not any(b.sent for b in _batches):
+        batch.sent = _worker.send([(part, side) for _, part, side in missing])
+    _batches.append(batch)
     _tally.parts += len(wanted)
     _tally.made += len(missing)
+
+
+def make(plans: Sequence[ModelPlan]) -> None:
+    """Both sides' models of each of ``plans``, made now (renderers then find them made).
+
+    Each side is split into parts (:mod:`model_parts`); parts the store holds are
+    reused, and the others made: by the worker, or here, on two cores when there
+    are enough of them. The joined modules are the same text whichever parts were
+    reused or where they were made.
+    """
+    start(plans)
+    while _batches:
+        batch = _batches.pop(0)
+        parts = [(part, side) for _, part, side in batch.missing]
+        made = _worker.receive() if batch.sent and _worker is not None else None
+        if made is None and parts and _worker is not None and not batch.sent:
+            made = _worker.made(parts)  # the worker was busy with another batch when this one began
+        for (key, _, _), code in zip(
+            batch.missing, made if made is not None else model_making.made_parts(parts), strict=True
+        ):
+            batch.modules[key] = code
+            if _store is not None:
+                _store.put(key, code)
+        for document, side, keys in batch.sides:
+            _MODELS[_key(document, side)] = _joined([batch.modules[key] for key in keys], document, side)
 
 
 def _part_key(part: dict[str, Any], side: Side) -> str:
@@ -172,7 +223,7 @@ def _joined(codes: list[str], document: dict[str, Any], side: Side) -> str | Non
     try:
         return model_parts.join(codes)
     except model_parts.JoinConflict:
-        return _made(document, side)
+        return model_making.made(document, side)
 
 
 def _models_for(document: dict[str, Any], side: Side, package: str) -> str | None:
@@ -183,91 +234,20 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
     """
     key = _key(document, side)
     if key not in _MODELS:
-        _MODELS[key] = _joined([_made_part(part, side) for part in model_parts.split(document)], document, side)
+        _MODELS[key] = _joined(
+            [model_making.made_part(part, side) for part in model_parts.split(document)], document, side
+        )
     code = _MODELS[key]
-    return None if code is None else code.replace(f"from {_PLACEHOLDER}._base import", f"from {package}._base import")
+    return (
+        None
+        if code is None
+        else code.replace(f"from {model_making.PLACEHOLDER}._base import", f"from {package}._base import")
+    )
 
 
 def _key(document: dict[str, Any], side: Side) -> tuple[str, Side]:
     # Not sorted: the order of properties is the order of fields.
     return json.dumps(document), side
-
-
-def _made(document: dict[str, Any], side: Side) -> str | None:
-    """One run of the model generator (module level, so that a worker process can run it)."""
-    from generator.render.pydantic_models import generate_models
-
-    code = generate_models(document, side, _PLACEHOLDER)
-    return _request_runtime(code) if code is not None and side is Side.REQUEST else code
-
-
-def _made_part(part: dict[str, Any], side: Side) -> str:
-    code = _made(part, side)
-    if code is None:
-        raise ValueError("a part holds at least one definition")
-    return code
-
-
-def _made_all(parts: list[tuple[dict[str, Any], Side]]) -> list[str]:
-    return [_made_part(part, side) for part, side in parts]
-
-
-def _made_parts(parts: list[tuple[dict[str, Any], Side]]) -> list[str]:
-    """The modules of ``parts``, in order: on a large run, about half of them (by size) in a forked worker.
-
-    A process with other threads is not forked (a thread holding a lock there would hold it forever).
-    """
-    sizes = [len(part["components"]["schemas"]) for part, _ in parts]
-    alone = threading.active_count() == 1
-    if len(parts) < 2 or sum(sizes) < _PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not alone:
-        return _made_all(parts)
-    # The largest first, each to the lighter of two loads: this process and the worker end about together.
-    here: list[int] = []
-    there: list[int] = []
-    loads = [0, 0]
-    for index in sorted(range(len(parts)), key=lambda i: -sizes[i]):
-        lighter = 0 if loads[0] <= loads[1] else 1
-        (here, there)[lighter].append(index)
-        loads[lighter] += sizes[index]
-    context = multiprocessing.get_context("fork")
-    codes: dict[int, str] = {}
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        later = pool.submit(_made_all, [parts[i] for i in sorted(there)])
-        codes.update(zip(sorted(here), _made_all([parts[i] for i in sorted(here)]), strict=True))
-        codes.update(zip(sorted(there), later.result(), strict=True))
-    return [codes[index] for index in range(len(parts))]
-
-
-_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n]*)$", re.MULTILINE)
-
-
-def _request_runtime(code: str) -> str:
-    """Request models with two names taken from the runtime's ``_base`` rather than pydantic.
-
-    ``StrictInt``: JSON Schema counts a number with a zero fraction as an integer; pydantic's
-    own refuses it. ``RootModel`` becomes ``RequestRoot``, which checks the ``oneOf`` its value
-    holds (the model generator gives root models no base class of ours).
-    """
-    match = _PYDANTIC_IMPORT.search(code)
-    if match is None:
-        return code
-    names = [n.strip() for n in match.group(1).strip("()").split(",") if n.strip()]
-    taken = [n for n in ("StrictInt", "RootModel") if n in names]
-    if not taken:
-        return code
-    ours = sorted("RequestRoot" if n == "RootModel" else n for n in taken)
-    base = f"from {_PLACEHOLDER}._base import RequestModel"
-    # No class of the module may have our base: then the names get an import line of their own.
-    own_line = "" if base in code else f"from {_PLACEHOLDER}._base import {', '.join(ours)}"
-    kept = ", ".join(n for n in names if n not in taken)
-    lines = [line for line in (f"from pydantic import {kept}" if kept else "", own_line) if line]
-    code = code[: match.start()] + "\n".join(lines) + code[match.end() :]
-    if not own_line:
-        code = code.replace(base, f"{base}, {', '.join(ours)}", 1)
-    return _ROOT_BASE.sub(r"\1RequestRoot[", code) if "RootModel" in taken else code
-
-
-_ROOT_BASE = re.compile(r"(?<=\()(\s*)RootModel\[")
 
 
 _CLASSES: dict[tuple[str, Side], list[str]] = {}

@@ -1,0 +1,148 @@
+"""The model worker: forked as a run starts, it makes the models; the run's own process never imports the generator.
+
+Each case runs in a fresh interpreter: forking this test process, which may hold
+other tests' server threads, is what the worker itself refuses to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.generation import generate_spec
+from generator.render import model_worker
+from tests.conftest import CORPUS, ROOT
+
+SPEC = CORPUS / "langgraph-full.json"
+
+
+def _run(script: str, *args: str) -> dict[str, object]:
+    """Run ``script`` in a fresh interpreter (one thread, so it may fork) and return the JSON it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_the_worker_makes_every_model_and_the_output_is_what_this_process_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = _run(
+        """
+        import json, sys
+        from generator.render import model_making, model_worker
+        model_worker.start_early()
+        here = []
+        real = model_making.made_parts
+        model_making.made_parts = lambda parts: here.append(len(parts)) or real(parts)
+        from generator.generation import generate_spec
+        result = generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+        print(json.dumps({
+            "failed": result.failed,
+            "made_here": here,
+            "imported_here": sorted(m for m in sys.modules if m.startswith("datamodel_code_generator"))[:3],
+        }))
+        """,
+        str(SPEC),
+        str(tmp_path / "beside"),
+    )
+    assert answer == {"failed": False, "made_here": [], "imported_here": []}
+    # The same spec made in this process alone (no worker) gives the same bytes.
+    monkeypatch.setattr(model_worker, "can_fork_beside", lambda: False)
+    alone = generate_spec(SPEC, tmp_path / "alone", lenient=True, reuse=False)
+    assert not alone.failed
+    assert _files(tmp_path / "beside") == _files(tmp_path / "alone")
+
+
+def test_a_worker_that_dies_leaves_its_batch_to_the_run(tmp_path: Path) -> None:
+    answer = _run(
+        """
+        import json, os, sys
+        from generator.render import model_making, model_worker
+        # The worker dies as it starts: the run finds its end closed and makes the parts itself.
+        model_worker._serve = lambda parent_end, connection: os._exit(3)
+        model_worker.start_early()
+        here = []
+        real = model_making.made_parts
+        model_making.made_parts = lambda parts: here.append(len(parts)) or real(parts)
+        from generator.generation import generate_spec
+        result = generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+        print(json.dumps({"failed": result.failed, "made_here": len(here)}))
+        """,
+        str(SPEC),
+        str(tmp_path / "out"),
+    )
+    assert answer == {"failed": False, "made_here": 1}
+    assert (tmp_path / "out" / "clients").is_dir()
+
+
+def test_a_batch_the_worker_fails_on_is_made_again_here_and_fails_first_hand(tmp_path: Path) -> None:
+    answer = _run(
+        """
+        import json, sys
+        from generator.render import model_making, model_worker
+        calls = []
+        def broken(parts):
+            calls.append(len(parts))
+            raise RuntimeError("the model generator broke")
+        model_making.made_parts = broken  # in the worker (it imports the module after the fork) and here
+        model_worker.start_early()
+        from generator.generation import generate_spec
+        try:
+            generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+        except RuntimeError as error:
+            print(json.dumps({"error": str(error), "tried_here": len(calls)}))
+        """,
+        str(SPEC),
+        str(tmp_path / "out"),
+    )
+    assert answer == {"error": "the model generator broke", "tried_here": 1}
+    assert not (tmp_path / "out").exists(), "nothing is written"
+
+
+def test_an_early_worker_no_run_takes_ends_with_the_process() -> None:
+    answer = _run(
+        """
+        import json
+        from generator.render import model_worker
+        model_worker.start_early()
+        print(json.dumps({"pid": model_worker._early._process.pid}))
+        """
+    )
+    pid = answer["pid"]
+    assert isinstance(pid, int)
+    gone = False
+    for _ in range(100):  # bounded: up to 5 s for the kernel to reap it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            gone = True
+            break
+        time.sleep(0.05)
+    assert gone, "the worker outlived the process that started it"
+
+
+def test_no_worker_is_forked_beside_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_worker, "can_fork_beside", lambda: False)
+    assert model_worker.ModelWorker.start() is None
+    model_worker.start_early()
+    assert model_worker._early is None
