@@ -219,14 +219,15 @@ def _render(
                 counts = f"{tally.made} of {tally.parts} parts made, {reused}"
                 heard.progress(f"{target.name:<{width}}  {'models':<{steps}} {counts}")
                 tally.clear()
-    if failed:
-        return None  # nothing is written when any input is bad: the previous output stays whole
-    for label in across:
-        began = time.perf_counter()
-        layer = registry.across_apis(label)(subjects)
-        drafts.extend(layer)
-        if layer:
-            heard.progress(_progress(label, (width, steps), "", layer, time.perf_counter() - began))
+        if failed:
+            return None  # nothing is written when any input is bad: the previous output stays whole
+        # Within the block: the layers across APIs read the models' classes the APIs' packages have made.
+        for label in across:
+            began = time.perf_counter()
+            layer = registry.across_apis(label)(subjects)
+            drafts.extend(layer)
+            if layer:
+                heard.progress(_progress(label, (width, steps), "", layer, time.perf_counter() - began))
     began = time.perf_counter()
     rendered.files = finish(drafts)
     python = sum(p.endswith(".py") for p in rendered.files)

@@ -200,9 +200,9 @@ def make(plans: Sequence[ModelPlan]) -> None:
         made = _worker.receive() if batch.sent and _worker is not None else None
         if made is None and parts and _worker is not None and not batch.sent:
             made = _worker.made(parts)  # the worker was busy with another batch when this one began
-        for (key, _, _), code in zip(
-            batch.missing, made if made is not None else model_making.made_parts(parts), strict=True
-        ):
+        if made is None:
+            made = model_making.made_parts(parts)
+        for (key, _, _), code in zip(batch.missing, made, strict=True):
             batch.modules[key] = code
             if _store is not None:
                 _store.put(key, code)
@@ -238,11 +238,8 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
             [model_making.made_part(part, side) for part in model_parts.split(document)], document, side
         )
     code = _MODELS[key]
-    return (
-        None
-        if code is None
-        else code.replace(f"from {model_making.PLACEHOLDER}._base import", f"from {package}._base import")
-    )
+    placeholder = f"from {model_making.PLACEHOLDER}._base import"
+    return None if code is None else code.replace(placeholder, f"from {package}._base import")
 
 
 def _key(document: dict[str, Any], side: Side) -> tuple[str, Side]:
