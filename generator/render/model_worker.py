@@ -47,7 +47,7 @@ class ModelWorker:
         return cls() if can_fork_beside() else None
 
     def made(self, batch: object) -> list[str] | None:
-        """The modules ``make`` gives for ``batch``, made by the worker; None if it could not (make them here)."""
+        """The modules of the parts of ``batch``, made by the worker; None if it could not (make them here)."""
         return self.receive() if self.send(batch) else None
 
     def send(self, batch: object) -> bool:
@@ -83,8 +83,8 @@ class ModelWorker:
             self._connection.close()
             self._connection = None
         if self._process is not None:
-            # An idle worker ends at the end of its input; one still warming up, or making a batch nobody
-            # will read (the run failed), is stopped rather than waited for.
+            # Idle, still warming up, or making a batch nobody will read (the run failed): it is stopped,
+            # not waited for. A sibling it forked for half a batch ends when it finds the worker gone.
             if self._process.is_alive():
                 self._process.terminate()
             self._process.join()
