@@ -196,9 +196,6 @@ def _render(
             began = time.perf_counter()
             built = build(target, lenient, rendered.read, check_rules=False)
             loaded = time.perf_counter() - began
-            if built.api is not None:
-                # The worker makes the models while this process renders what needs none (the IR first).
-                model_package.start([model_package.plan_for(built.api)])
             chosen = target.vendor.targets if target.vendor else wanted
             if chosen is None:
                 chosen = tuple(t for t in registry.PER_API if t in DEFAULT_TARGETS)
@@ -264,11 +261,15 @@ def _target_drafts(
     target: Target, built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
 ) -> list[tuple[str, list[Draft], float]]:
     """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took."""
+    from generator.render import model_package
+
     if built.api is None:
         return []
     subject = _subject(target, built.api, built)
     produced = []
     try:
+        # The worker makes the models while this process renders what needs none (the IR first).
+        model_package.start([model_package.plan_for(built.api)])
         for label in wanted:
             began = time.perf_counter()
             target_drafts = registry.per_api(label)(subject)

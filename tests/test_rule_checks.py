@@ -165,3 +165,42 @@ def test_the_json_schema_engine_is_named_so_problems_read_the_same_on_every_mach
     unset = problems(None)
     assert '"description" is a required property' in unset, unset
     assert problems("jsonschema") == unset
+
+
+# Breaks the OpenAPI rules (no info.version, a default of the wrong type) yet normalises: so it is rendered.
+RENDERABLE_BUT_BROKEN = """\
+openapi: 3.1.0
+info: {title: T}
+paths:
+  /runs/cancel:
+    post:
+      operationId: cancel
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: "many"}}
+      responses:
+        '204': {description: Done}
+"""
+
+
+def test_a_renderer_a_rule_breach_trips_reports_the_breach_not_the_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.generation import generate_spec
+    from generator.render import model_package
+
+    spec = tmp_path / "broken.yaml"
+    spec.write_text(RENDERABLE_BUT_BROKEN, encoding="utf-8")
+    planned: list[object] = []
+
+    def tripped(api: object) -> object:
+        planned.append(api)
+        raise KeyError("the default is not an integer")
+
+    # The first thing rendering does with a spec is plan its models; here that crashes, as a renderer
+    # might on a spec that breaks the rules. A strict run reports the breaches, and writes nothing.
+    monkeypatch.setattr(model_package, "plan_for", tripped)
+    result = generate_spec(spec, tmp_path / "out", lenient=False)
+    assert planned, "the spec was rendered"
+    assert result.failed
+    assert any('"version" is a required property' in str(p) for p in result.problems), result.problems
+    assert not (tmp_path / "out").exists()

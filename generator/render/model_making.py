@@ -1,7 +1,8 @@
 """Running the model generator on the parts of a side: here, or about half of them in a forked sibling.
 
-Everything here is what a worker process needs (:mod:`model_worker` imports it
-there, after forking), so it imports nothing the run's orchestration needs.
+A worker process (:mod:`model_worker`) imports this module after it forks: it
+imports only what making models needs, and the model generator itself only
+when a model is first made.
 """
 
 from __future__ import annotations
@@ -56,14 +57,14 @@ def warm_up() -> None:
 
 
 def made_parts(parts: list[tuple[dict[str, Any], Side]]) -> list[str]:
-    """The modules of ``parts``, in order: on a large run, about half of them (by size) in a forked worker."""
+    """The modules of ``parts``, in order: on a large run, about half of them (by size) in a forked sibling."""
     count = sum(len(part["components"]["schemas"]) for part, _ in parts)
     if len(parts) < 2 or count < _PARALLEL_FROM or not can_fork_beside():
         return made_all(parts)
     # The model generator's time grows faster than the number of definitions in a knot of them (a part
     # of 129 of Skyvern's takes eight times as long per definition as one of 46): the text is a better weight.
     sizes = [len(json.dumps(part)) for part, _ in parts]
-    # The largest first, each to the lighter of two loads: this process and the worker end about together.
+    # The largest first, each to the lighter of two loads: this process and the sibling end about together.
     here: list[int] = []
     there: list[int] = []
     loads = [0, 0]
