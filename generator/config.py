@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator
-
 from generator import targets
 from generator.cancel.model import CancelDeclaration, CancelOutcome, CancelRole, DeclaredInput, InputLocation
 from generator.load import pointer as jp
@@ -227,6 +225,9 @@ def load_config(path: Path, diagnostics: Diagnostics) -> Config | None:
     source = read_source(path, str(path), diagnostics)
     if source is None:
         return None
+    # Imported here: a run given a spec without a configuration never needs it, and it costs 40 ms.
+    from jsonschema import Draft202012Validator
+
     errors = sorted(Draft202012Validator(_CONFIG_SCHEMA).iter_errors(source.data), key=lambda e: list(e.absolute_path))
     for error in errors:
         pointer = jp.from_tokens(str(p) for p in error.absolute_path)

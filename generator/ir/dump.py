@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from enum import Enum
 from typing import Any
 
 import yaml
 
 from generator.ir.model import Api, JsonLiteral
+from generator.json_text import indented
 
 
 def to_data(value: Any) -> Any:
@@ -50,7 +50,7 @@ def dump(api: Api, fmt: str, **extra: Any) -> str:
     data = to_data(api)
     data.update({key: to_data(value) for key, value in extra.items() if value is not None})
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return indented(data) + "\n"
     if fmt == "yaml":
         text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
         return text

@@ -7,7 +7,6 @@ the runtime in ``generator/runtime/server``, copied in unchanged.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from generator.ir.model import (
 )
 from generator.ir.schema_ops import property_schemas
 from generator.ir.validate import FORMAT_SYNTAX
+from generator.json_text import indented
 from generator.render import python_types as types
 from generator.render.environment import render_template
 from generator.render.formatting import Draft
@@ -216,7 +216,7 @@ def drafts(subject: Subject) -> list[Draft]:
         **models.files,
         "pyproject.toml": render_template(f"{TEMPLATE_DIR}/pyproject.toml.j2", context),
         f"{package}/py.typed": "",
-        f"{package}/openapi.json": json.dumps(to_openapi(api), indent=2, ensure_ascii=False) + "\n",
+        f"{package}/openapi.json": indented(to_openapi(api)) + "\n",
         **{f"{package}/{module}.py": source(f"server/{module}.py") for module in RUNTIME_MODULES},
     }
     for module in ("__init__", "__main__", "app", "handler", "reference"):
