@@ -14,6 +14,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -198,3 +199,23 @@ def test_parts_that_cannot_be_joined_make_the_side_in_one_piece(monkeypatch: pyt
     joined = model_package._joined(["class Run: ...\n", "class Run: ...\n"], document, Side.RESPONSE)
     assert joined == model_making.made(document, Side.RESPONSE)
     assert joined is not None and "class Run(" in joined
+
+
+def test_an_unchanged_side_is_taken_whole_from_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each side is kept whole besides its parts: a run of a spec whose schemas did not change neither
+    # splits, nor joins, nor parses a side again, and still writes what a run that reuses nothing writes.
+    monkeypatch.setenv(DIRECTORY_SETTING, str(tmp_path / "cache"))
+    spec = CORPUS / "langgraph-full.json"
+    first = _run(spec, tmp_path / "first", reuse=True)
+
+    def refuse(*_: object) -> object:
+        raise AssertionError("a side the store holds whole was split, joined or parsed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(model_parts, "split", refuse)
+        patched.setattr(model_parts, "join", refuse)
+        patched.setattr(model_package, "ast", SimpleNamespace(parse=refuse))
+        again = _run(spec, tmp_path / "again", reuse=True)
+    assert again.parts() == (0, first.parts()[1]), "counted as the parts reused, as when taken one by one"
+    _run(spec, tmp_path / "full", reuse=False)
+    assert _tree(tmp_path / "again") == _tree(tmp_path / "full") == _tree(tmp_path / "first")

@@ -126,9 +126,7 @@ def reusing(store: ModelStore | None, *, beside: bool = False) -> Iterator[Tally
     _store, _tally = store, Tally()
     _worker = ModelWorker.start() if beside else None
     # What another run made is taken from the store or made anew, never from this process's memory.
-    _MODELS.clear()
-    _CLASSES.clear()
-    _batches.clear()
+    _forget()
     try:
         yield _tally
     finally:
@@ -137,9 +135,15 @@ def reusing(store: ModelStore | None, *, beside: bool = False) -> Iterator[Tally
         if store is not None:
             store.prune()
         _store, _tally, _worker = before
-        _MODELS.clear()
-        _CLASSES.clear()
-        _batches.clear()
+        _forget()
+
+
+def _forget() -> None:
+    """Drop what this process holds of an earlier run's models."""
+    _MODELS.clear()
+    _CLASSES.clear()
+    _DUMPED.clear()
+    _batches.clear()
 
 
 @dataclass
@@ -169,12 +173,16 @@ def start(plans: Sequence[ModelPlan]) -> None:
     wanted: dict[str, tuple[dict[str, Any], Side]] = {}
     keyed: list[tuple[dict[str, Any], Side, list[str]]] = []
     for document, side in sides:
+        if _reused_whole(document, side):
+            continue
         keys = []
         for part in model_parts.split(document):
             key = _part_key(part, side)
             keys.append(key)
             wanted.setdefault(key, (part, side))
         keyed.append((document, side, keys))
+    if not keyed:
+        return
     modules = {key: code for key in wanted if (code := _store.get(key) if _store else None) is not None}
     missing = [(key, part, side) for key, (part, side) in wanted.items() if key not in modules]
     batch = _Batch(keyed, modules, missing)
@@ -208,6 +216,34 @@ def make(plans: Sequence[ModelPlan]) -> None:
                 _store.put(key, code)
         for document, side, keys in batch.sides:
             _MODELS[_key(document, side)] = _joined([batch.modules[key] for key in keys], document, side)
+            _keep_whole(document, side, len(keys))
+
+
+# A side whose whole document is unchanged is taken from the store in one piece, with its classes: a run
+# then neither splits it, nor looks up its parts one by one, nor joins and parses their modules again.
+_WHOLE = "whole-{side}"
+
+
+def _reused_whole(document: dict[str, Any], side: Side) -> bool:
+    """Whether the side's module (and its classes) came from the store whole; counted as reused parts."""
+    if _store is None:
+        return False
+    text = _store.get(_store.key(_WHOLE.format(side=side.value), document))
+    if text is None:
+        return False
+    entry = json.loads(text)
+    key = _key(document, side)
+    _MODELS[key], _CLASSES[key] = entry["module"], entry["classes"]
+    _tally.parts += entry["parts"]
+    return True
+
+
+def _keep_whole(document: dict[str, Any], side: Side, parts: int) -> None:
+    """Store the side's joined module and its classes under its whole document, for :func:`_reused_whole`."""
+    if _store is None or _MODELS[_key(document, side)] is None:
+        return
+    entry = {"module": _MODELS[_key(document, side)], "classes": _classes(document, side), "parts": parts}
+    _store.put(_store.key(_WHOLE.format(side=side.value), document), json.dumps(entry))
 
 
 def _part_key(part: dict[str, Any], side: Side) -> str:
@@ -242,9 +278,17 @@ def _models_for(document: dict[str, Any], side: Side, package: str) -> str | Non
     return None if code is None else code.replace(placeholder, f"from {package}._base import")
 
 
+# Each side's document as text, by the identity of the document it holds (and so keeps alive): asked for
+# many times per API, and a large side's text takes milliseconds to make.
+_DUMPED: dict[int, tuple[dict[str, Any], str]] = {}
+
+
 def _key(document: dict[str, Any], side: Side) -> tuple[str, Side]:
-    # Not sorted: the order of properties is the order of fields.
-    return json.dumps(document), side
+    held = _DUMPED.get(id(document))
+    if held is None or held[0] is not document:
+        # Not sorted: the order of properties is the order of fields.
+        held = _DUMPED[id(document)] = (document, json.dumps(document))
+    return held[1], side
 
 
 _CLASSES: dict[tuple[str, Side], list[str]] = {}

@@ -1,7 +1,8 @@
 """Model modules kept between runs, by the content of what made them.
 
-A key is a digest of everything a part's module depends on: the part's JSON Schema
-document (key order included: it orders fields), the side, and a ``salt`` naming
+Entries are the modules of parts, and each side's joined module with its classes.
+A key is a digest of everything an entry depends on: its JSON Schema document
+(key order included: it orders fields), what it is of (a side), and a ``salt`` naming
 the generator's own code and the versions of the libraries that shape output. An
 entry is a file named by its key, written whole or not at all, and holding a
 digest of its text: one that does not match (cut off, edited) is ignored and made
