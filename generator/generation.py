@@ -226,7 +226,7 @@ def _render(
             if layer:
                 heard.progress(_progress(label, (width, steps), "", layer, time.perf_counter() - began))
     began = time.perf_counter()
-    rendered.files = finish(drafts)
+    rendered.files = finish(drafts, store)
     python = sum(p.endswith(".py") for p in rendered.files)
     heard.progress(f"formatted {python} Python files in {time.perf_counter() - began:.2f}s")
     return rendered

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from generator.render import formatting
 from generator.render.formatting import Draft, finish
+from generator.render.model_store import ModelStore
 
 SOURCE = "import os\nimport beta\nimport alpha\nx=os.sep+alpha.a+beta.b\n"
 
@@ -32,3 +38,33 @@ def test_each_draft_sorts_imports_by_its_own_first_party_packages() -> None:
 def test_generated_code_that_does_not_parse_names_the_tool() -> None:
     with pytest.raises(RuntimeError, match=r"ruff format failed on generated code: .*broken\.py.*"):
         finish([Draft("p", {"p/broken.py": "def (:\n"})])
+
+
+def test_a_store_gives_back_what_ruff_formatted_and_ruff_formats_only_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ModelStore(tmp_path / "store", "salt")
+    drafts = [
+        Draft("clients/a", {"alpha/mod.py": SOURCE, "alpha/__init__.py": "import os\n"}, ("alpha",)),
+        Draft("servers/b", {"beta/mod.py": SOURCE}, ("beta",)),
+    ]
+    plain = finish(drafts)
+    assert finish(drafts, store) == plain, "a first run through the store formats as one without"
+    named: list[str] = []
+    run = subprocess.run
+
+    def watched(command: list[str], **options: Any) -> Any:
+        named.extend(command[command.index("--") + 1 :])
+        return run(command, **options)
+
+    monkeypatch.setattr(formatting.subprocess, "run", watched)
+    assert finish(drafts, store) == plain
+    assert named == [], "every file came from the store: ruff was not started"
+    # One file changes: ruff formats it alone (in each of its two steps), beside the others as they lie.
+    changed = [drafts[0], Draft("servers/b", {"beta/mod.py": SOURCE + "y=1\n"}, ("beta",))]
+    assert finish(changed, store) == finish(changed)
+    assert named[:2] == [str(Path("1/beta/mod.py"))] * 2, "the store's run named only the changed file"
+    # The same text in another draft, with other first-party packages, is formatted anew, not reused.
+    moved = [Draft("servers/c", {"alpha/mod.py": SOURCE}, ("beta",))]
+    anew = finish(moved)["servers/c/alpha/mod.py"]
+    assert anew != plain["clients/a/alpha/mod.py"] and finish(moved, store)["servers/c/alpha/mod.py"] == anew

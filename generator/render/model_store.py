@@ -1,6 +1,7 @@
 """Model modules kept between runs, by the content of what made them.
 
-Entries are the modules of parts, and each side's joined module with its classes.
+Entries are the modules of parts, each side's joined module with its classes, and
+formatted files (:mod:`generator.render.formatting`).
 A key is a digest of everything an entry depends on: its JSON Schema document
 (key order included: it orders fields), what it is of (a side), and a ``salt`` naming
 the generator's own code and the versions of the libraries that shape output. An
@@ -57,10 +58,10 @@ class ModelStore:
             return None
         return cls(directory, salt)
 
-    def key(self, side: str, document: dict[str, Any]) -> str:
-        """The key of the module the model generator makes of ``document`` for ``side``."""
+    def key(self, kind: str, document: dict[str, Any]) -> str:
+        """The key of what is made of ``document`` as ``kind`` says (a side's models, a formatted file)."""
         digest = hashlib.sha256()
-        for piece in (_FORMAT, self._salt, side, json.dumps(document, ensure_ascii=False)):
+        for piece in (_FORMAT, self._salt, kind, json.dumps(document, ensure_ascii=False)):
             digest.update(piece.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
