@@ -516,10 +516,17 @@ def kept_sections(results: Path) -> list[str]:
         if line.startswith("## "):
             keeping = line.strip() not in OWN_SECTIONS
             if keeping:
+                _drop_trailing_blanks(kept)  # one blank line between sections, however many runs carry them over
                 kept.append("")
         if keeping:
             kept.append(line)
+    _drop_trailing_blanks(kept)
     return kept
+
+
+def _drop_trailing_blanks(lines: list[str]) -> None:
+    while lines and not lines[-1].strip():
+        lines.pop()
 
 
 if __name__ == "__main__":
