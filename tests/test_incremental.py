@@ -219,3 +219,11 @@ def test_an_unchanged_side_is_taken_whole_from_the_store(tmp_path: Path, monkeyp
     assert again.parts() == (0, first.parts()[1]), "counted as the parts reused, as when taken one by one"
     _run(spec, tmp_path / "full", reuse=False)
     assert _tree(tmp_path / "again") == _tree(tmp_path / "full") == _tree(tmp_path / "first")
+    # A whole entry that is not what this code keeps (whole, but of another make) costs only the lookup of parts.
+    store = ModelStore(tmp_path / "cache", "")
+    wholes = [p for p in (tmp_path / "cache").glob("??/*") if b'{"module": ' in p.read_bytes()]
+    assert len(wholes) == 2, "one whole entry per side"
+    for entry in wholes:
+        store.put(entry.name, '{"neither": "module nor classes"}')
+    assert _run(spec, tmp_path / "odd", reuse=True).parts() == (0, first.parts()[1])
+    assert _tree(tmp_path / "odd") == _tree(tmp_path / "full")

@@ -229,12 +229,14 @@ def _reused_whole(document: dict[str, Any], side: Side) -> bool:
     if _store is None:
         return False
     text = _store.get(_store.key(_WHOLE.format(side=side.value), document))
-    if text is None:
+    try:
+        entry = json.loads(text if text is not None else "null")
+        module, classes, parts = entry["module"], entry["classes"], entry["parts"]
+    except (ValueError, TypeError, KeyError):  # none, or not what this code keeps: the parts are looked up
         return False
-    entry = json.loads(text)
     key = _key(document, side)
-    _MODELS[key], _CLASSES[key] = entry["module"], entry["classes"]
-    _tally.parts += entry["parts"]
+    _MODELS[key], _CLASSES[key] = module, classes
+    _tally.parts += parts
     return True
 
 
