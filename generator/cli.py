@@ -209,10 +209,21 @@ def _run_generate(args: argparse.Namespace) -> int:
             print("generated output is up to date (no input changed)")
         return EXIT_OK
 
-    # It will render: the model generator warms up in a worker while the rest is imported.
-    from generator.render.model_worker import start_early
+    # It will render: the model generator warms up in a worker while the rest is imported, unless an earlier run
+    # made the models of these inputs (the store then likely holds most): the worker waits to be needed.
+    from generator.render.model_store import ModelStore
+    from generator.render.model_worker import start_early, warm_up_early
 
-    start_early()
+    start_early(warm=args.full)
+    store = None if args.full else ModelStore.for_user(manifest.store_salt())
+    run = {
+        "spec": str(args.spec.resolve()) if args.spec else None,
+        "config": str(config_path.resolve()),
+        "vendors": args.vendor,
+        "targets": args.target,
+    }
+    if not args.full and (store is None or not store.remembers(run)):
+        warm_up_early()
     from generator.generation import generate, generate_spec
 
     printer = _Printer(quiet=args.quiet, verbose=args.verbose)
@@ -240,6 +251,8 @@ def _run_generate(args: argparse.Namespace) -> int:
             listener=printer,
             reuse=not args.full,
         )
+    if store is not None and not result.failed:
+        store.remember(run)
     if result.fast:
         if not args.quiet:
             print("generated output is up to date (no input changed)")

@@ -187,9 +187,9 @@ def _render(
     # (target labels such as "typescript" are longer than "spec"), so every line's counts stay aligned.
     width = max([len(t.name) for t in targets] + [len(label) for label in across])
     steps = max(len(label) for label in ("spec", *registry.PER_API))
-    store = ModelStore.for_user(_store_salt()) if reuse else None
+    store = ModelStore.for_user(manifest.store_salt()) if reuse else None
     with (
-        RuleChecks(rule_checks, warm_up=compile_templates) as checks,
+        RuleChecks(rule_checks, warm_up=compile_templates, store=store) as checks,
         model_package.reusing(store, beside=True) as tally,
     ):
         for index, target in enumerate(targets):
@@ -230,14 +230,6 @@ def _render(
     python = sum(p.endswith(".py") for p in rendered.files)
     heard.progress(f"formatted {python} Python files in {time.perf_counter() - began:.2f}s")
     return rendered
-
-
-def _store_salt() -> str:
-    """What every stored model depends on besides its schemas: this generator's code and the shaping libraries."""
-    import sys
-
-    versions = ",".join(f"{name}={version}" for name, version in sorted(manifest.dependency_versions().items()))
-    return f"{manifest.tool_digest()};{versions};python{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _progress(name: str, widths: tuple[int, int], label: str, drafts: Sequence[Draft], seconds: float) -> str:

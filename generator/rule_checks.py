@@ -24,6 +24,7 @@ from pathlib import Path
 from generator.forking import can_fork_beside
 from generator.load import rule_problems
 from generator.load.problem import Problem
+from generator.load.rule_memory import TextStore
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class RuleChecks:
     """The checks of ``checks``, started now; :meth:`problems` waits for one of them.
 
     ``background`` None lets the machine decide (see the module); True or False forces it.
-    ``warm_up`` is what the child does first (see the module).
+    ``warm_up`` is what the child does first (see the module). With a ``store``, what earlier
+    runs found is used where a spec did not change (see :mod:`generator.load.rule_memory`).
     """
 
     def __init__(
@@ -48,8 +50,10 @@ class RuleChecks:
         *,
         background: bool | None = None,
         warm_up: Callable[[], object] | None = None,
+        store: TextStore | None = None,
     ) -> None:
         self._checks = list(checks)
+        self._store = store
         self._warm_up = warm_up
         self._results: dict[int, list[Problem]] = {}
         self._receiver: Connection | None = None
@@ -67,7 +71,7 @@ class RuleChecks:
                 break
             self._results[done] = found
         if index not in self._results:
-            self._results[index] = _check(self._checks[index])
+            self._results[index] = _check(self._checks[index], self._store)
         return self._results[index]
 
     def close(self) -> None:
@@ -90,7 +94,7 @@ class RuleChecks:
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_run_all, args=(self._checks, sender, self._warm_up), daemon=True)
+        process = context.Process(target=_run_all, args=(self._checks, sender, self._warm_up, self._store), daemon=True)
         process.start()
         sender.close()  # only the child writes: its exit must reach this end as EOF
         self._receiver, self._process = receiver, process
@@ -100,18 +104,23 @@ def _can_overlap(count: int) -> bool:
     return count > 0 and can_fork_beside()
 
 
-def _run_all(checks: list[RuleCheck], sender: Connection, warm_up: Callable[[], object] | None = None) -> None:
+def _run_all(
+    checks: list[RuleCheck],
+    sender: Connection,
+    warm_up: Callable[[], object] | None = None,
+    store: TextStore | None = None,
+) -> None:
     if warm_up is not None:
         with contextlib.suppress(Exception):  # an optimisation only: this process does the work itself otherwise
             warm_up()
     with sender:
         for index, check in enumerate(checks):
             try:
-                found = _check(check)
+                found = _check(check, store)
             except Exception:  # noqa: BLE001 - the parent checks the rest itself, and so meets the failure first-hand
                 return
             sender.send((index, found))
 
 
-def _check(check: RuleCheck) -> list[Problem]:
-    return rule_problems(check.spec, check.display, check.lenient)
+def _check(check: RuleCheck, store: TextStore | None) -> list[Problem]:
+    return rule_problems(check.spec, check.display, check.lenient, store)

@@ -79,7 +79,7 @@ def test_a_worker_that_dies_leaves_its_batch_to_the_run(tmp_path: Path) -> None:
         import json, os, sys
         from generator.render import model_making, model_worker
         # The worker dies as it starts: the run finds its end closed and makes the parts itself.
-        model_worker._serve = lambda parent_end, connection: os._exit(3)
+        model_worker._serve = lambda *ends_and_warmth: os._exit(3)
         model_worker.start_early()
         here = []
         real = model_making.made_parts
@@ -117,6 +117,55 @@ def test_a_batch_the_worker_fails_on_is_made_again_here_and_fails_first_hand(tmp
     )
     assert answer == {"error": "the model generator broke", "tried_here": 1}
     assert not (tmp_path / "out").exists(), "nothing is written"
+
+
+_COLD_WORKER = """
+    import json, sys
+    from pathlib import Path
+    from generator.render import model_making, model_worker
+    marker = Path(sys.argv[3])
+    # Seen in the worker too: it is forked from this process after the change.
+    model_making.warm_up = lambda: marker.write_text("warmed up")
+    model_worker.start_early(warm=False)
+    if sys.argv[4] == "told":
+        model_worker.warm_up_early()
+    here = []
+    real = model_making.made_parts
+    model_making.made_parts = lambda parts: here.append(len(parts)) or real(parts)
+    from generator.generation import generate_spec
+    result = generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+    print(json.dumps({"failed": result.failed, "made_here": here, "warmed_up": marker.exists()}))
+"""
+
+
+@pytest.mark.parametrize("told", [False, True])
+def test_a_worker_started_cold_warms_up_only_when_told_and_makes_its_batch(tmp_path: Path, told: bool) -> None:
+    """A run that expects its models stored starts the worker cold: its first batch pays for the imports."""
+    marker = tmp_path / "warmed-up"
+    arguments = (str(SPEC), str(tmp_path / "out"), str(marker), "told" if told else "not told")
+    answer = _run(_COLD_WORKER, *arguments)
+    assert answer == {"failed": False, "made_here": [], "warmed_up": told}
+
+
+def test_the_command_line_starts_the_worker_cold_for_inputs_it_ran_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cli import main
+
+    monkeypatch.setenv("RUNCANCEL_GENERATOR_CACHE", str(tmp_path / "store"))
+    calls: list[str] = []
+    # Recorded, not forked: this test process may hold other tests' threads.
+    monkeypatch.setattr(model_worker, "start_early", lambda *, warm: calls.append(f"start warm={warm}"))
+    monkeypatch.setattr(model_worker, "warm_up_early", lambda: calls.append("warm up"))
+    command = ["generate", "--spec", str(ROOT / "specs" / "cargo.yaml"), "--out", str(tmp_path / "out"), "-q"]
+    assert main(command) == 0
+    assert calls == ["start warm=False", "warm up"]  # a first run: its models are not stored yet
+    calls.clear()
+    assert main(command) == 0
+    assert calls == ["start warm=False"]  # the same inputs again: the worker waits until a model is wanted
+    calls.clear()
+    assert main([*command[:-1], "--full", "-q"]) == 0
+    assert calls == ["start warm=True"]  # nothing is reused under --full: it warms up at once
 
 
 def test_an_early_worker_no_run_takes_ends_with_the_process() -> None:

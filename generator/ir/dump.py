@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from enum import Enum
 from typing import Any
 
@@ -18,28 +19,33 @@ def to_data(value: Any) -> Any:
         return value.value
     if isinstance(value, Enum):
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        result: dict[str, Any] = {}
-        own = dataclasses.fields(value)
-        # The kind tag first: it is what a reader looks for.
-        ordered = sorted(own, key=lambda f: f.name != "kind")
-        for field in ordered:
-            item = getattr(value, field.name)
-            if field.name != "kind" and _is_default(field, item):
-                continue
-            result[field.name] = to_data(item)
-        return result
     if isinstance(value, (tuple, list)):
         return [to_data(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_data(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        result: dict[str, Any] = {}
+        for name, default in _fields_of(type(value)):
+            item = getattr(value, name)
+            if default is not _NONE and item == default and type(item) is type(default):
+                continue
+            result[name] = to_data(item)
+        return result
     return value
 
 
-def _is_default(field: dataclasses.Field[Any], value: Any) -> bool:
-    if field.default is not dataclasses.MISSING:
-        return bool(value == field.default and type(value) is type(field.default))
-    return False
+# A field without a default to leave out at (a sentinel no IR value equals).
+_NONE = object()
+
+
+@functools.cache
+def _fields_of(kind: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """The fields of a dataclass as the dump writes them, the kind tag first, with the default each is left out at.
+
+    Worked out once per class: the IR of a large spec has tens of thousands of values.
+    """
+    fields = sorted(dataclasses.fields(kind), key=lambda f: f.name != "kind")
+    return tuple((f.name, _NONE if f.name == "kind" or f.default is dataclasses.MISSING else f.default) for f in fields)
 
 
 def dump(api: Api, fmt: str, **extra: Any) -> str:

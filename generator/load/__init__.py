@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generator.load.problem import Diagnostics, Location, Problem
 from generator.load.refs import Node, SpecFiles
+from generator.load.rule_memory import TextStore, remembered_problems
 from generator.load.source import read_source
 
 __all__ = ["Node", "SpecFiles", "load_spec", "rule_problems"]
@@ -52,17 +54,32 @@ def load_spec(
     return files
 
 
-def rule_problems(path: Path, display: str, lenient: bool) -> list[Problem]:
+def rule_problems(path: Path, display: str, lenient: bool, store: TextStore | None = None) -> list[Problem]:
     """The problems checking the OpenAPI rules adds to loading the spec at ``path``, and only those.
 
-    ``load_spec(..., check_rules=False)`` plus these is ``load_spec(...)``.
+    ``load_spec(..., check_rules=False)`` plus these is ``load_spec(...)``. With a ``store``, what
+    earlier runs found is used where the spec did not change (see :mod:`generator.load.rule_memory`).
     """
     loading = Diagnostics(lenient=lenient)
     files = load_spec(path, loading, display, check_rules=False)
     if files is None or (loading.has_errors and not lenient):
         return []
-    from generator.load.spec_validation import validate_openapi
+    if store is None:
+        return _checked(files, lenient)
+    return remembered_problems(
+        files, lenient, store, lambda: _checked(files, lenient), lambda part: _breaks_rules(files, part)
+    )
+
+
+def _checked(files: SpecFiles, lenient: bool) -> list[Problem]:
+    from generator.load.spec_validation import validate_openapi  # the validator is slow to import
 
     checking = Diagnostics(lenient=lenient)
     validate_openapi(files, checking)
     return checking.problems
+
+
+def _breaks_rules(files: SpecFiles, part: dict[str, Any]) -> bool:
+    from generator.load.spec_validation import breaks_rules
+
+    return breaks_rules(part, files.root.path.as_uri())

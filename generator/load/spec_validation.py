@@ -7,6 +7,7 @@ the path it was found at, which :class:`SpecFiles` turns into a file and line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -42,12 +43,30 @@ def validate_openapi(files: SpecFiles, diagnostics: Diagnostics) -> None:
     if validator_class is None:
         return
     validator = validator_class(document, base_uri=files.root.path.as_uri())
+    with _backend_chosen():
+        _record(validator.iter_errors(), files, diagnostics, version)
+
+
+def breaks_rules(document: dict[str, Any], base_uri: str) -> bool:
+    """Whether ``document`` breaks any OpenAPI rule :func:`validate_openapi` would report (stops at the first)."""
+    validator_class = _validator_for(str(document.get("openapi", "")))
+    if validator_class is None:
+        return False
+    with _backend_chosen():
+        try:
+            return next(validator_class(document, base_uri=base_uri).iter_errors(), None) is not None
+        except Exception:  # noqa: BLE001 - where the library fails, the whole check says how
+            return True
+
+
+@contextlib.contextmanager
+def _backend_chosen() -> Iterator[None]:
     chosen = os.environ.get(_BACKEND_SETTING)
     # The library reads the setting when it first makes its schema validator, on the first check in a
     # process (the rule checks' own child, as a rule): set for as long as that may take.
     os.environ[_BACKEND_SETTING] = _BACKEND
     try:
-        _record(validator.iter_errors(), files, diagnostics, version)
+        yield
     finally:
         if chosen is None:
             del os.environ[_BACKEND_SETTING]

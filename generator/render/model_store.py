@@ -1,7 +1,9 @@
 """Model modules kept between runs, by the content of what made them.
 
-Entries are the modules of parts, each side's joined module with its classes, and
-formatted files (:mod:`generator.render.formatting`).
+Entries are the modules of parts, each side's joined module with its classes,
+formatted files (:mod:`generator.render.formatting`), the verdicts of the OpenAPI
+rule checks (:mod:`generator.load.rule_memory`), and which commands' inputs ran
+before (the command line then expects their models stored).
 A key is a digest of everything an entry depends on: its JSON Schema document
 (key order included: it orders fields), what it is of (a side), and a ``salt`` naming
 the generator's own code and the versions of the libraries that shape output. An
@@ -66,6 +68,14 @@ class ModelStore:
             digest.update(b"\0")
         return digest.hexdigest()
 
+    def remembers(self, run: dict[str, Any]) -> bool:
+        """Whether a run given ``run`` (a command's inputs, by name) ended well with this generator before."""
+        return self.get(self.key("run", run)) is not None
+
+    def remember(self, run: dict[str, Any]) -> None:
+        """Note that a run given ``run`` ended well (see :meth:`remembers`)."""
+        self.put(self.key("run", run), "")
+
     def get(self, key: str) -> str | None:
         """The module stored under ``key``; None when there is none, or it is not whole."""
         path = self._path(key)
@@ -80,9 +90,9 @@ class ModelStore:
             os.utime(path)  # read now: the last to be pruned (access times are often not kept)
         return text.decode("utf-8")
 
-    def put(self, key: str, module: str) -> None:
-        """Keep ``module`` under ``key`` (written to a temporary file, then renamed into place)."""
-        text = module.encode("utf-8")
+    def put(self, key: str, text: str) -> None:
+        """Keep ``text`` under ``key`` (written to a temporary file, then renamed into place)."""
+        data = text.encode("utf-8")
         path = self._path(key)
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -91,7 +101,7 @@ class ModelStore:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
+                file.write(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
             os.replace(temporary, path)
         except OSError:
             Path(temporary).unlink(missing_ok=True)

@@ -25,13 +25,16 @@ from generator.forking import can_fork_beside
 
 
 class ModelWorker:
-    """The worker process; :meth:`made` hands it one batch of parts at a time and waits for their modules."""
+    """The worker process; :meth:`made` hands it one batch of parts at a time and waits for their modules.
 
-    def __init__(self) -> None:
+    With ``warm`` False it waits for :meth:`warm_up` or its first batch before it imports anything.
+    """
+
+    def __init__(self, *, warm: bool = True) -> None:
         context = multiprocessing.get_context("fork")
         here, there = context.Pipe(duplex=True)
         # Not a daemon: a daemon may not fork, and the worker forks a sibling for a large batch.
-        process = context.Process(target=_serve, args=(here, there), daemon=False)
+        process = context.Process(target=_serve, args=(here, there, warm), daemon=False)
         process.start()
         there.close()  # only the worker holds its end: its exit reaches this end as EOF
         self._connection: Connection | None = here
@@ -45,6 +48,10 @@ class ModelWorker:
         if worker is not None:
             return worker
         return cls() if can_fork_beside() else None
+
+    def warm_up(self) -> None:
+        """Let a worker started cold warm up now (one started warm does already)."""
+        self.send(_WARM_UP)
 
     def made(self, batch: object) -> list[str] | None:
         """The modules of the parts of ``batch``, made by the worker; None if it could not (make them here)."""
@@ -94,16 +101,23 @@ class ModelWorker:
 _early: ModelWorker | None = None
 
 
-def start_early() -> None:
+def start_early(*, warm: bool = True) -> None:
     """Start the worker now, for the run that :meth:`ModelWorker.start` will hand it to.
 
     For the command line, once it knows it will render: the worker then warms up while this
-    process imports the generator. If no run takes it, it is let go when this process exits.
+    process imports the generator (unless ``warm`` is False: see :func:`warm_up_early`). If no
+    run takes it, it is let go when this process exits.
     """
     global _early  # one worker waiting for its run
     if _early is None and can_fork_beside():
-        _early = ModelWorker()
+        _early = ModelWorker(warm=warm)
         atexit.register(_let_go_early)
+
+
+def warm_up_early() -> None:
+    """Let the worker :func:`start_early` started cold warm up now: the run will make models after all."""
+    if _early is not None:
+        _early.warm_up()
 
 
 def _let_go_early() -> None:
@@ -114,20 +128,36 @@ def _let_go_early() -> None:
         _early = None
 
 
-def _serve(parent_end: Connection, connection: Connection) -> None:
+# What a worker started cold is sent to warm up before its first batch.
+_WARM_UP = "warm up"
+
+
+def _serve(parent_end: Connection, connection: Connection, warm: bool) -> None:
     parent_end.close()  # the fork copied it: while this process holds it, closing the parent's is no EOF here
+    pending: object = None  # a batch received before the imports, which then pay for themselves
+    if not warm:
+        # Told to wait: until it is sent a batch or told to warm up after all.
+        try:
+            pending = connection.recv()
+        except (EOFError, OSError):
+            return
     from generator.render import model_making
 
-    with contextlib.suppress(Exception):  # an optimisation only: a real batch meets any failure again
-        model_making.warm_up()
+    if pending is None or pending == _WARM_UP:
+        pending = None
+        with contextlib.suppress(Exception):  # an optimisation only: a real batch meets any failure again
+            model_making.warm_up()
     with connection:
         while True:
             try:
-                batch = connection.recv()
+                batch = connection.recv() if pending is None else pending
             except (EOFError, OSError):
                 return
+            pending = None
+            if batch == _WARM_UP:
+                continue
             try:
-                modules = model_making.made_parts(batch)
+                modules = model_making.made_parts(batch)  # type: ignore[arg-type]  # what the parent sent
             except Exception:  # noqa: BLE001 - the parent makes the batch itself, and meets the failure first-hand
                 connection.send(None)
                 return
