@@ -24,6 +24,7 @@ from generator.ir.model import (
     SchemeKind,
     StringSchema,
     UnionSchema,
+    amended,
 )
 from generator.ir.normalise import normalise
 from generator.ir.validate import accepts, issues
@@ -387,3 +388,32 @@ class TestFormats:
     def test_date_time(self, value: str, valid: bool) -> None:
         api = vendor_api("langsmith")
         assert ok(api, StringSchema(format="date-time"), value) is valid
+
+
+def test_amended_makes_what_dataclasses_replace_makes() -> None:
+    """:func:`amended` is ``replace`` without its cost: it may assume what every IR class must then keep."""
+    from generator.ir import model
+
+    for kind in vars(model).values():
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == model.__name__:
+            assert not hasattr(kind, "__post_init__"), kind
+            assert all(f.init for f in dataclasses.fields(kind)), kind
+            assert not hasattr(kind, "__slots__"), kind
+    schema = model.ObjectSchema(
+        properties=(model.Property(name="a", schema=model.StringSchema(), required=True),), title="T"
+    )
+    assert amended(schema, title="U", nullable=True) == dataclasses.replace(schema, title="U", nullable=True)
+    assert amended(schema, title="U") is not schema and schema.title == "T"
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        amended(schema, colour="red")
+    # A cached lookup is worked out anew for the amended value, not copied from the original.
+    api = model.Api(
+        name="a",
+        title="A",
+        version="1",
+        source="a.yaml",
+        schemas=(model.NamedSchema(name="X", pointer="/X", schema=schema),),
+    )
+    assert api.schema("X") is schema
+    other = amended(api, schemas=(model.NamedSchema(name="X", pointer="/X", schema=model.StringSchema()),))
+    assert other.schema("X") == model.StringSchema()

@@ -7,13 +7,39 @@ what each accepts. Nothing here knows about any vendor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar
 
 JsonValue: TypeAlias = Any
 """A value as JSON decodes it: None, bool, int, float, str, list or dict."""
+
+_Value = TypeVar("_Value")
+
+
+def amended(value: _Value, **changes: Any) -> _Value:
+    """What ``dataclasses.replace`` makes of an IR value, without its cost per call.
+
+    Reading a large spec amends some ten thousand schemas: ``replace`` took a tenth of the time.
+    IR classes run no ``__post_init__`` and have every field in ``__init__``, so the fields copied,
+    with ``changes`` over them, are the value ``replace`` would build. Cached properties are not
+    copied: the amended value works them out anew.
+    """
+    kind: type[Any] = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    unknown = changes.keys() - set(names)
+    if unknown:
+        raise TypeError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    state = value.__dict__
+    made: _Value = object.__new__(kind)
+    made.__dict__.update({name: state[name] for name in names}, **changes)
+    return made
+
+
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

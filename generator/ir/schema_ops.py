@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import TypeVar
 
 from generator.ir.model import (
@@ -22,6 +22,7 @@ from generator.ir.model import (
     SchemaBase,
     StringSchema,
     UnionSchema,
+    amended,
 )
 from generator.ir.values import json_equal
 
@@ -68,7 +69,7 @@ def intersect(a: Schema, b: Schema, resolve: Resolve) -> Schema:
     if isinstance(merged, (StringSchema, IntegerSchema, NumberSchema)):
         return _merge_scalar(merged, b)
     if isinstance(merged, ArraySchema) and isinstance(b, ArraySchema):
-        return replace(
+        return amended(
             merged,
             items=intersect(merged.items, b.items, resolve),
             min_items=_max(merged.min_items, b.min_items),
@@ -87,7 +88,7 @@ def _constrains(schema: SchemaBase) -> bool:
 
 def _with_base(target: Schema, ref: RefSchema) -> Schema:
     """The named schema with the annotations the reference site added."""
-    return replace(
+    return amended(
         target,
         nullable=target.nullable or ref.nullable,
         title=ref.title or target.title,
@@ -106,7 +107,7 @@ def _merge_base(a: S, b: SchemaBase) -> S:
         if const is not None and not json_equal(const.value, b.const.value):
             enum = ()  # two different constants: nothing is accepted
         const = b.const if const is None else const
-    return replace(
+    return amended(
         a,
         nullable=a.nullable and (b.nullable or isinstance(b, AnySchema)),
         enum=enum,
@@ -126,7 +127,7 @@ def _merge_scalar(a: StringSchema | IntegerSchema | NumberSchema, b: Schema) -> 
             raise CannotIntersect("two different patterns on one string")
         if a.format and b.format and a.format != b.format:
             raise CannotIntersect("two different formats on one string")
-        return replace(
+        return amended(
             a,
             pattern=a.pattern or b.pattern,
             format=a.format or b.format,
@@ -136,7 +137,7 @@ def _merge_scalar(a: StringSchema | IntegerSchema | NumberSchema, b: Schema) -> 
     if isinstance(a, (IntegerSchema, NumberSchema)) and isinstance(b, (IntegerSchema, NumberSchema)):
         if a.multiple_of and b.multiple_of and a.multiple_of != b.multiple_of:
             raise CannotIntersect("two different multipleOf values")
-        return replace(
+        return amended(
             a,
             minimum=_max(a.minimum, b.minimum),
             maximum=_min(a.maximum, b.maximum),
@@ -166,7 +167,7 @@ def _intersect_objects(a: ObjectSchema, b: ObjectSchema, resolve: Resolve) -> Ob
         additional = a.additional_properties
     else:
         additional = intersect(a.additional_properties, b.additional_properties, resolve)
-    return replace(
+    return amended(
         a,
         properties=tuple(properties),
         additional_properties=additional,
@@ -188,8 +189,8 @@ def _intersect_union(union: UnionSchema, other: Schema, resolve: Resolve) -> Sch
     if isinstance(other, UnionSchema) and Combinator.ONE_OF in (union.combinator, other.combinator):
         raise CannotIntersect("two unions where one is oneOf")
     pieces = [intersect(v.schema, other, resolve) for v in union.variants]
-    variants = tuple(replace(v, schema=s) for v, s in zip(union.variants, pieces, strict=True))
-    return describe_variants(replace(_merge_base(union, other), variants=variants))
+    variants = tuple(amended(v, schema=s) for v, s in zip(union.variants, pieces, strict=True))
+    return describe_variants(amended(_merge_base(union, other), variants=variants))
 
 
 def describe_variants(union: UnionSchema) -> UnionSchema:
@@ -203,7 +204,7 @@ def describe_variants(union: UnionSchema) -> UnionSchema:
     described = []
     for index, (variant, schema) in enumerate(zip(union.variants, objects, strict=True)):
         if schema is None:
-            described.append(replace(variant, requires=(), allows=None, forbids=(), excludes=()))
+            described.append(amended(variant, requires=(), allows=None, forbids=(), excludes=()))
             continue
         accepted = tuple(p.name for p in schema.properties if not isinstance(p.schema, NeverSchema))
         allows = accepted if schema.additional_properties is False else None
@@ -216,8 +217,8 @@ def describe_variants(union: UnionSchema) -> UnionSchema:
         excludes: tuple[tuple[str, ...], ...] = ()
         if union.combinator is Combinator.ONE_OF:
             excludes = _exclusions(index, schema, objects)
-        described.append(replace(variant, requires=schema.required, allows=allows, forbids=forbids, excludes=excludes))
-    return replace(union, variants=tuple(described))
+        described.append(amended(variant, requires=schema.required, allows=allows, forbids=forbids, excludes=excludes))
+    return amended(union, variants=tuple(described))
 
 
 def _exclusions(index: int, own: ObjectSchema, objects: list[ObjectSchema | None]) -> tuple[tuple[str, ...], ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from generator.ir.model import (
     StringSchema,
     UnionSchema,
     Variant,
+    amended,
 )
 from generator.ir.schema_ops import CannotIntersect, describe_variants, intersect
 from generator.load import pointer as jp
@@ -192,7 +192,7 @@ class SchemaReader:
         else:
             variants = tuple(Variant(name=t, schema=self._read_typed(t, node)) for t in types)
             schema = describe_variants(UnionSchema(combinator=Combinator.ANY_OF, variants=variants))
-        schema = replace(schema, **self._common(node))
+        schema = amended(schema, **self._common(node))
         for index in range(len(_list(raw.get("allOf")))):
             part = node.child("allOf", index)
             schema = self._intersect(schema, self.read(part), part)
@@ -200,7 +200,7 @@ class SchemaReader:
             if keyword.value in raw:
                 schema = self._read_union(node, schema, keyword)
         if nullable and not isinstance(schema, (AnySchema, NullSchema)):
-            schema = replace(schema, nullable=True)
+            schema = amended(schema, nullable=True)
         return schema
 
     def _types(self, node: Node) -> list[str]:
@@ -314,7 +314,7 @@ class SchemaReader:
     def _read_union(self, node: Node, base: Schema, combinator: Combinator) -> Schema:
         branches = node.child(combinator.value)
         # The enclosing schema's own annotations describe the union, not each branch.
-        shared = replace(base, title=None, description=None, default=None, deprecated=False, sunset=None)
+        shared = amended(base, title=None, description=None, default=None, deprecated=False, sunset=None)
         nullable = False
         variants: list[Variant] = []
         titles: list[str | None] = []
@@ -332,10 +332,10 @@ class SchemaReader:
                 title = title or branch.name
             titles.append(title if isinstance(title, str) else None)
         if not variants:
-            return replace(NullSchema(), title=base.title, description=base.description, default=base.default)
+            return amended(NullSchema(), title=base.title, description=base.description, default=base.default)
         if len(variants) == 1:
             only = variants[0].schema
-            return replace(
+            return amended(
                 only,
                 nullable=nullable or only.nullable,
                 title=base.title or only.title,
@@ -344,12 +344,12 @@ class SchemaReader:
             )
         union = UnionSchema(combinator=combinator, variants=tuple(variants), nullable=nullable)
         union = describe_variants(
-            replace(
+            amended(
                 union, title=base.title, description=base.description, default=base.default, deprecated=base.deprecated
             )
         )
         names = _variant_names(union, titles)
-        return replace(union, variants=tuple(replace(v, name=n) for v, n in zip(union.variants, names, strict=True)))
+        return amended(union, variants=tuple(amended(v, name=n) for v, n in zip(union.variants, names, strict=True)))
 
     def _intersect(self, a: Schema, b: Schema, at: Node) -> Schema:
         try:
