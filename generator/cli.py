@@ -210,11 +210,13 @@ def _run_generate(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     # It will render: the model generator warms up in a worker while the rest is imported, unless an earlier run
-    # made the models of these inputs (the store then likely holds most): the worker waits to be needed.
+    # made the models of these inputs (the store then likely holds most): the worker waits to be needed, and the
+    # OpenAPI rule checks take the free core at once instead.
+    from generator import rule_checks
+    from generator.render import model_worker
     from generator.render.model_store import ModelStore
-    from generator.render.model_worker import start_early, warm_up_early
 
-    start_early(warm=args.full)
+    model_worker.start_early(warm=args.full)
     store = None if args.full else ModelStore.for_user(manifest.store_salt())
     run = {
         "spec": str(args.spec.resolve()) if args.spec else None,
@@ -222,8 +224,10 @@ def _run_generate(args: argparse.Namespace) -> int:
         "vendors": args.vendor,
         "targets": args.target,
     }
-    if not args.full and (store is None or not store.remembers(run)):
-        warm_up_early()
+    if store is not None and store.remembers(run):
+        rule_checks.start_early()
+    elif not args.full:
+        model_worker.warm_up_early()
     from generator.generation import generate, generate_spec
 
     printer = _Printer(quiet=args.quiet, verbose=args.verbose)

@@ -10,10 +10,16 @@ for. Either way the problems are the same, in the same order.
 The child can first do some ``warm_up`` work whose fruit reaches this process
 through a cache (compiling the templates into Jinja's bytecode cache): it is
 done while this process is still importing what rendering needs.
+
+Where the second core is known to be free as a run starts (the model worker
+waits to be needed), the command line forks the child at once
+(:func:`start_early`): it imports the validator while this process imports the
+rest, and the run's :class:`RuleChecks` hands it the checks.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 from collections.abc import Callable, Sequence
@@ -92,12 +98,65 @@ class RuleChecks:
         self.close()
 
     def _start(self) -> None:
+        global _early  # handed over once: this run now owns the child, and closes it
+        early, _early = _early, None
+        if early is not None:
+            connection, process = early
+            try:
+                connection.send((self._checks, self._warm_up, self._store))
+            except Exception:  # noqa: BLE001 - gone, or handed what cannot be pickled: a child is forked anew
+                connection.close()  # the early child sees its end closed, and leaves
+                process.join()
+            else:
+                self._receiver, self._process = connection, process
+                return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=_run_all, args=(self._checks, sender, self._warm_up, self._store), daemon=True)
         process.start()
         sender.close()  # only the child writes: its exit must reach this end as EOF
         self._receiver, self._process = receiver, process
+
+
+_early: tuple[Connection, multiprocessing.process.BaseProcess] | None = None
+
+
+def start_early() -> None:
+    """Fork the checking child now: it imports the validator, then waits for the run's checks.
+
+    For the command line, when nothing else will use the second core while this process imports the
+    generator. If no run takes the child, it is let go when this process exits.
+    """
+    global _early  # one child waiting for its run
+    if _early is None and can_fork_beside():
+        context = multiprocessing.get_context("fork")
+        here, there = context.Pipe(duplex=True)
+        process = context.Process(target=_wait_for_checks, args=(here, there), daemon=True)
+        process.start()
+        there.close()  # only the child holds its end: its exit reaches this end as EOF
+        _early = (here, process)
+        atexit.register(_let_go_early)
+
+
+def _let_go_early() -> None:
+    global _early
+    if _early is not None:
+        connection, process = _early
+        _early = None
+        connection.close()
+        process.terminate()
+        process.join()
+
+
+def _wait_for_checks(parent_end: Connection, connection: Connection) -> None:
+    parent_end.close()  # the fork copied it: while this process holds it, closing the parent's is no EOF here
+    with contextlib.suppress(Exception):  # an optimisation only: the check imports what it needs either way
+        import generator.load.spec_validation  # noqa: F401 - the slow import, done before it is needed
+    try:
+        checks, warm_up, store = connection.recv()
+    except (EOFError, OSError):
+        return
+    _run_all(checks, connection, warm_up, store)
 
 
 def _can_overlap(count: int) -> bool:

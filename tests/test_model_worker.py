@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import rule_checks
 from generator.generation import generate_spec
 from generator.render import model_worker
 from tests.conftest import CORPUS, ROOT
@@ -157,12 +158,14 @@ def test_the_command_line_starts_the_worker_cold_for_inputs_it_ran_before(
     # Recorded, not forked: this test process may hold other tests' threads.
     monkeypatch.setattr(model_worker, "start_early", lambda *, warm: calls.append(f"start warm={warm}"))
     monkeypatch.setattr(model_worker, "warm_up_early", lambda: calls.append("warm up"))
+    monkeypatch.setattr(rule_checks, "start_early", lambda: calls.append("rule checks"))
     command = ["generate", "--spec", str(ROOT / "specs" / "cargo.yaml"), "--out", str(tmp_path / "out"), "-q"]
     assert main(command) == 0
     assert calls == ["start warm=False", "warm up"]  # a first run: its models are not stored yet
     calls.clear()
     assert main(command) == 0
-    assert calls == ["start warm=False"]  # the same inputs again: the worker waits until a model is wanted
+    # The same inputs again: the worker waits until a model is wanted, and the rule checks take the free core.
+    assert calls == ["start warm=False", "rule checks"]
     calls.clear()
     assert main([*command[:-1], "--full", "-q"]) == 0
     assert calls == ["start warm=True"]  # nothing is reused under --full: it warms up at once

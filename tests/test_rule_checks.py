@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,48 @@ def test_the_rendering_process_never_imports_the_validator(broken: Path) -> None
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"
+
+
+_EARLY = """
+    import json, sys
+    from pathlib import Path
+    from generator import rule_checks
+    from generator.render.environment import compile_templates
+    rule_checks.start_early()
+    early = rule_checks._early[1].pid
+    warm_up = compile_templates if sys.argv[2] == "picklable" else (lambda: None)
+    check = rule_checks.RuleCheck(Path(sys.argv[1]), "broken.yaml", False)
+    with rule_checks.RuleChecks([check], warm_up=warm_up) as checks:
+        child = checks._process.pid
+        found = [str(p) for p in checks.problems(0)]
+    imported = "openapi_spec_validator" in sys.modules
+    print(json.dumps({"adopted": child == early, "problems": found, "imported_here": imported}))
+"""
+
+
+@pytest.mark.parametrize("warm_up", ["picklable", "not picklable"])
+def test_a_child_forked_early_is_handed_the_checks_and_finds_what_loading_finds(broken: Path, warm_up: str) -> None:
+    script = textwrap.dedent(_EARLY)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(broken), warm_up], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = [line.replace(str(broken), "broken.yaml") for line in _rule_problems_of_loading(broken, False)]
+    # A warm-up that cannot be sent to it leaves the early child out: a child is forked anew, to the same effect.
+    assert answer == {"adopted": warm_up == "picklable", "problems": expected, "imported_here": False}
+
+
+def test_an_early_child_no_run_takes_ends_with_the_process() -> None:
+    script = "from generator import rule_checks; rule_checks.start_early(); print(rule_checks._early[1].pid)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    pid = int(done.stdout.strip())
+    for _ in range(100):  # bounded: up to 5 s for the kernel to reap it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the early child outlived the process that started it")
 
 
 def test_generate_reports_what_validate_reports_in_the_same_order(
