@@ -16,6 +16,7 @@ from generator import targets as registry
 if TYPE_CHECKING:
     # Types only: the modules behind them are imported by the commands that need them, keeping start-up light.
     from generator.load.problem import Problem
+    from generator.render.model_store import ModelStore
 
 EXIT_OK = 0
 EXIT_STALE = 1
@@ -197,6 +198,32 @@ class _Printer:
             print(line)
 
 
+def _start_helpers(args: argparse.Namespace, config_path: Path) -> tuple[ModelStore | None, dict[str, object]]:
+    """Fork the run's helpers before the generator is imported; the store, and these inputs as it names them.
+
+    The model generator warms up in a worker while the rest is imported, unless an earlier run of the same
+    inputs ended well (the store then likely holds their models): the worker then waits to be needed, and
+    the OpenAPI rule checks take the free core at once instead.
+    """
+    from generator import manifest, rule_checks
+    from generator.render import model_worker
+    from generator.render.model_store import ModelStore
+
+    model_worker.start_early(warm=args.full)
+    store = None if args.full else ModelStore.for_user(manifest.store_salt())
+    run: dict[str, object] = {
+        "spec": str(args.spec.resolve()) if args.spec else None,
+        "config": str(config_path.resolve()),
+        "vendors": args.vendor,
+        "targets": args.target,
+    }
+    if store is not None and store.remembers(run):
+        rule_checks.start_early()
+    elif not args.full:
+        model_worker.warm_up_early()
+    return store, run
+
+
 def _run_generate(args: argparse.Namespace) -> int:
     from generator import manifest
 
@@ -209,25 +236,7 @@ def _run_generate(args: argparse.Namespace) -> int:
             print("generated output is up to date (no input changed)")
         return EXIT_OK
 
-    # It will render: the model generator warms up in a worker while the rest is imported, unless an earlier run
-    # made the models of these inputs (the store then likely holds most): the worker waits to be needed, and the
-    # OpenAPI rule checks take the free core at once instead.
-    from generator import rule_checks
-    from generator.render import model_worker
-    from generator.render.model_store import ModelStore
-
-    model_worker.start_early(warm=args.full)
-    store = None if args.full else ModelStore.for_user(manifest.store_salt())
-    run = {
-        "spec": str(args.spec.resolve()) if args.spec else None,
-        "config": str(config_path.resolve()),
-        "vendors": args.vendor,
-        "targets": args.target,
-    }
-    if store is not None and store.remembers(run):
-        rule_checks.start_early()
-    elif not args.full:
-        model_worker.warm_up_early()
+    store, run = _start_helpers(args, config_path)
     from generator.generation import generate, generate_spec
 
     printer = _Printer(quiet=args.quiet, verbose=args.verbose)

@@ -63,7 +63,7 @@ class RulePlan:
 
 def plan(document: dict[str, Any]) -> RulePlan | None:
     """The units of ``document`` with their keys; None when its references cannot be followed by their text."""
-    version = json.dumps([document.get("openapi"), document.get("jsonSchemaDialect")])
+    version = json.dumps([document.get("openapi"), document.get("jsonSchemaDialect")], default=repr)
     units = {FRAME: _frame(document)}
     for section in _sections(document):
         for name, value in _section(document, section).items():
