@@ -172,11 +172,10 @@ def _render(
     from generator.config import DEFAULT_TARGETS
     from generator.render import model_package
     from generator.render.environment import compile_templates
-    from generator.render.formatting import finish
+    from generator.render.formatting import Formatting
     from generator.render.model_store import ModelStore
     from generator.rule_checks import RuleCheck, RuleChecks
 
-    drafts: list[Draft] = []
     rendered = _Rendered({})
     subjects: list[Subject] = []
     failed = False
@@ -189,6 +188,8 @@ def _render(
     steps = max(len(label) for label in ("spec", *registry.PER_API))
     store = ModelStore.for_user(manifest.store_salt()) if reuse else None
     with (
+        # Python is formatted as the drafts come (ruff starts on the first while the rest are rendered).
+        Formatting(store) as formatting,
         RuleChecks(rule_checks, warm_up=compile_templates, store=store) as checks,
         model_package.reusing(store, beside=True) as tally,
     ):
@@ -199,7 +200,7 @@ def _render(
             chosen = target.vendor.targets if target.vendor else wanted
             if chosen is None:
                 chosen = tuple(t for t in registry.PER_API if t in DEFAULT_TARGETS)
-            produced = _target_drafts(target, built, chosen, functools.partial(checks.problems, index))
+            produced = _target_drafts(target, built, chosen, functools.partial(checks.problems, index), formatting.add)
             built.add_rule_problems(checks.problems(index))
             problems.extend(built.diagnostics.problems)
             heard.problems(built.diagnostics.problems)
@@ -209,7 +210,6 @@ def _render(
             subjects.append(_subject(target, built.api, built))
             heard.progress(f"{target.name:<{width}}  {'spec':<{steps}} loaded in {loaded:.2f}s")
             for label, target_drafts, seconds in produced:
-                drafts.extend(target_drafts)
                 heard.progress(_progress(target.name, (width, steps), label, target_drafts, seconds))
             if tally.parts:
                 reused = f"{tally.parts - tally.made} reused" if store is not None else "none reused (--full)"
@@ -222,11 +222,11 @@ def _render(
         for label in across:
             began = time.perf_counter()
             layer = registry.across_apis(label)(subjects)
-            drafts.extend(layer)
+            formatting.add(layer)
             if layer:
                 heard.progress(_progress(label, (width, steps), "", layer, time.perf_counter() - began))
-    began = time.perf_counter()
-    rendered.files = finish(drafts, store)
+        began = time.perf_counter()
+        rendered.files = formatting.files()
     python = sum(p.endswith(".py") for p in rendered.files)
     heard.progress(f"formatted {python} Python files in {time.perf_counter() - began:.2f}s")
     return rendered
@@ -250,9 +250,16 @@ def _subject(target: Target, api: Api, built: Built) -> Subject:
 
 
 def _target_drafts(
-    target: Target, built: Built, wanted: Sequence[str], rule_problems: Callable[[], list[Problem]]
+    target: Target,
+    built: Built,
+    wanted: Sequence[str],
+    rule_problems: Callable[[], list[Problem]],
+    rendered: Callable[[list[Draft]], None],
 ) -> list[tuple[str, list[Draft], float]]:
-    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took."""
+    """The ``wanted`` drafts (ir, client, server) of a built target, by label, with the seconds each took.
+
+    Each label's drafts are handed to ``rendered`` as soon as they are made.
+    """
     from generator.render import model_package
 
     if built.api is None:
@@ -266,6 +273,7 @@ def _target_drafts(
             began = time.perf_counter()
             target_drafts = registry.per_api(label)(subject)
             produced.append((label, target_drafts, time.perf_counter() - began))
+            rendered(target_drafts)
         return produced
     except Exception:
         # A spec that breaks the OpenAPI rules may trip a renderer: then the rules, not the crash, are the news.

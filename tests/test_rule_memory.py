@@ -255,3 +255,46 @@ def test_references_not_followed_by_their_text_mean_a_whole_check(reference: Doc
     document["components"] = {"schemas": {"A": {"type": "object", "properties": {"b": reference}}}}
     assert rule_units.plan(document) is None
     assert rule_units.plan({**document, "components": {"schemas": {"A": {"type": "string"}}}}) is not None
+
+
+_ROOT_SPEC = """\
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /runs:
+    get:
+      operationId: list_runs
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: 'schemas.yaml#/Run'}
+"""
+
+
+def test_a_spec_of_several_files_is_checked_again_when_any_of_them_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ModelStore(tmp_path / "store", "salt")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(_ROOT_SPEC, encoding="utf-8")
+    (tmp_path / "schemas.yaml").write_text("Run: {type: object, default: {}}\n", encoding="utf-8")
+    assert rule_problems(spec, "api.yaml", True, store) == []
+    seen = _Seen(monkeypatch)
+    assert rule_problems(spec, "api.yaml", True, store) == []
+    assert seen.wholes == 0  # neither file changed
+    # Only the referenced file changes, and breaks a rule there: the kept verdict is not used.
+    (tmp_path / "schemas.yaml").write_text("Run: {type: object, default: 3}\n", encoding="utf-8")
+    found = rule_problems(spec, "api.yaml", True, store)
+    assert seen.wholes == 1
+    assert found == rule_problems(spec, "api.yaml", True) != []
+
+
+def test_kept_verdicts_depend_on_the_checking_libraries() -> None:
+    """A new validator may judge differently: the store's salt names the versions of every checking library."""
+    from generator import manifest
+
+    salt = manifest.store_salt()
+    assert all(f"{name}=" in salt for name in manifest.CHECKING)
+    assert "openapi-spec-validator=missing" not in salt
