@@ -63,18 +63,14 @@ def remembered_problems(
             store.put(whole, "[]")
             return []
     found = check_all()
-    store.put(whole, json.dumps([_data_of(p) for p in found]))
+    store.put(whole, json.dumps([asdict(p) for p in found]))
     if units is not None and not found:
         store.put(clean_units, json.dumps(sorted(units.keys.values())))
     return found
 
 
-def _data_of(problem: Problem) -> dict[str, Any]:
-    return asdict(problem)
-
-
 def _problems_from(text: str | None) -> list[Problem] | None:
-    """Problems kept as :func:`_data_of` wrote them; None for nothing kept, or anything else."""
+    """Problems kept as :func:`remembered_problems` wrote them (``asdict``); None for nothing kept, or anything else."""
     if text is None:
         return None
     try:

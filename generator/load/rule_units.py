@@ -94,26 +94,25 @@ def repeats_operation_id(document: dict[str, Any]) -> bool | None:
     """Whether two operations share an operationId; None when the paths are not plain enough to tell."""
     seen: set[str] = set()
     three_two = str(document.get("openapi", "")).startswith("3.2")
-    for section in _PATHS[:1]:
-        for item in _section(document, section).values():
-            if not isinstance(item, dict) or "$ref" in item:
+    for item in _section(document, ("paths",)).values():  # the validator counts ids under paths only
+        if not isinstance(item, dict) or "$ref" in item:
+            return None
+        operations = [item.get(method) for method in _OPERATIONS if method in item]
+        if three_two:
+            operations += [item.get("query")] if "query" in item else []
+            extra = item.get("additionalOperations", {})
+            operations += list(extra.values()) if isinstance(extra, dict) else [None]
+        for operation in operations:
+            if not isinstance(operation, dict):
                 return None
-            operations = [item.get(method) for method in _OPERATIONS if method in item]
-            if three_two:
-                operations += [item.get("query")] if "query" in item else []
-                extra = item.get("additionalOperations", {})
-                operations += list(extra.values()) if isinstance(extra, dict) else [None]
-            for operation in operations:
-                if not isinstance(operation, dict):
-                    return None
-                found = operation.get("operationId")
-                if found is None:
-                    continue
-                if not isinstance(found, str):
-                    return None
-                if found in seen:
-                    return True
-                seen.add(found)
+            found = operation.get("operationId")
+            if found is None:
+                continue
+            if not isinstance(found, str):
+                return None
+            if found in seen:
+                return True
+            seen.add(found)
     return False
 
 
