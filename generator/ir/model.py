@@ -27,19 +27,38 @@ def amended(value: _Value, **changes: Any) -> _Value:
     copied: the amended value works them out anew.
     """
     kind: type[Any] = type(value)
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
-    unknown = changes.keys() - set(names)
-    if unknown:
-        raise TypeError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    shape = _SHAPES.get(kind)
+    if shape is None:
+        shape = _SHAPES[kind] = _Shape.of(kind)
+    if not shape.known.issuperset(changes):
+        unknown = sorted(changes.keys() - shape.known)
+        raise TypeError(f"{kind.__name__} has no field {unknown[0]!r}")
     state = value.__dict__
     made: _Value = object.__new__(kind)
-    made.__dict__.update({name: state[name] for name in names}, **changes)
+    if shape.fields_only:
+        made.__dict__.update(state)  # nothing but the fields is kept there: no cached property to leave out
+    else:
+        made.__dict__.update({name: state[name] for name in shape.names})
+    made.__dict__.update(changes)
     return made
 
 
-_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+@dataclass(frozen=True)
+class _Shape:
+    """What :func:`amended` needs of an IR class: its fields' names, and whether it has cached properties."""
+
+    names: tuple[str, ...]
+    known: frozenset[str]
+    fields_only: bool
+
+    @classmethod
+    def of(cls, kind: type[Any]) -> _Shape:
+        names = tuple(f.name for f in fields(kind))
+        cached = any(isinstance(v, cached_property) for k in kind.__mro__ for v in vars(k).values())
+        return cls(names, frozenset(names), not cached)
+
+
+_SHAPES: dict[type[Any], _Shape] = {}
 
 
 @dataclass(frozen=True)

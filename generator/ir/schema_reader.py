@@ -58,6 +58,9 @@ _UNSUPPORTED = (
     "$dynamicRef",
     "$recursiveRef",
 )
+_UNSUPPORTED_SET = frozenset(_UNSUPPORTED)
+# The union keywords in the order they are read, each with its combinator.
+_UNIONS = tuple((c.value, c) for c in (Combinator.ANY_OF, Combinator.ONE_OF))
 _TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
 
@@ -171,11 +174,12 @@ class SchemaReader:
 
     def _read_plain(self, node: Node) -> Schema:
         raw: dict[str, Any] = node.value
-        for keyword in _UNSUPPORTED:
-            if keyword in raw:
-                self._diagnostics.warning(
-                    node.child(keyword).location, f"'{keyword}' is not supported: the constraint is ignored"
-                )
+        if not _UNSUPPORTED_SET.isdisjoint(raw):  # rare: one set operation spares a dozen lookups per schema
+            for keyword in _UNSUPPORTED:
+                if keyword in raw:
+                    self._diagnostics.warning(
+                        node.child(keyword).location, f"'{keyword}' is not supported: the constraint is ignored"
+                    )
         nullable = raw.get("nullable") is True
         types = self._types(node)
         if "null" in types:
@@ -184,20 +188,21 @@ class SchemaReader:
             if not types and "type" in raw:
                 types = ["null"]
                 nullable = False
+        # The annotations every kind carries are given as the schema is made: amending each one after cost more.
+        common = self._common(node)
         schema: Schema
         if not types:
-            schema = AnySchema()
+            schema = AnySchema(**common)
         elif len(types) == 1:
-            schema = self._read_typed(types[0], node)
+            schema = self._read_typed(types[0], node, common)
         else:
-            variants = tuple(Variant(name=t, schema=self._read_typed(t, node)) for t in types)
-            schema = describe_variants(UnionSchema(combinator=Combinator.ANY_OF, variants=variants))
-        schema = amended(schema, **self._common(node))
+            variants = tuple(Variant(name=t, schema=self._read_typed(t, node, {})) for t in types)
+            schema = amended(describe_variants(UnionSchema(combinator=Combinator.ANY_OF, variants=variants)), **common)
         for index in range(len(_list(raw.get("allOf")))):
             part = node.child("allOf", index)
             schema = self._intersect(schema, self.read(part), part)
-        for keyword in (Combinator.ANY_OF, Combinator.ONE_OF):
-            if keyword.value in raw:
+        for word, keyword in _UNIONS:
+            if word in raw:
                 schema = self._read_union(node, schema, keyword)
         if nullable and not isinstance(schema, (AnySchema, NullSchema)):
             schema = amended(schema, nullable=True)
@@ -242,7 +247,8 @@ class SchemaReader:
                 return []
         return result
 
-    def _read_typed(self, kind: str, node: Node) -> Schema:
+    def _read_typed(self, kind: str, node: Node, common: dict[str, Any]) -> Schema:
+        """The schema of one type of ``node``, with the ``common`` annotations (see :meth:`_common`)."""
         raw = node.value
         if kind == "string":
             return StringSchema(
@@ -251,6 +257,7 @@ class SchemaReader:
                 min_length=_int(raw.get("minLength")),
                 max_length=_int(raw.get("maxLength")),
                 content_media_type=_str(raw.get("contentMediaType")),
+                **common,
             )
         if kind in ("integer", "number"):
             cls = IntegerSchema if kind == "integer" else NumberSchema
@@ -268,11 +275,12 @@ class SchemaReader:
                 exclusive_minimum=_num(low),
                 exclusive_maximum=_num(high),
                 multiple_of=_num(raw.get("multipleOf")),
+                **common,
             )
         if kind == "boolean":
-            return BooleanSchema()
+            return BooleanSchema(**common)
         if kind == "null":
-            return NullSchema()
+            return NullSchema(**common)
         if kind == "array":
             items = self.read(node.child("items")) if "items" in raw else AnySchema()
             return ArraySchema(
@@ -280,10 +288,11 @@ class SchemaReader:
                 min_items=_int(raw.get("minItems")),
                 max_items=_int(raw.get("maxItems")),
                 unique_items=raw.get("uniqueItems") is True,
+                **common,
             )
-        return self._read_object(node)
+        return self._read_object(node, common)
 
-    def _read_object(self, node: Node) -> ObjectSchema:
+    def _read_object(self, node: Node, common: dict[str, Any]) -> ObjectSchema:
         raw = node.value
         declared = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
         required = [r for r in _list(raw.get("required")) if isinstance(r, str)]
@@ -309,6 +318,7 @@ class SchemaReader:
             additional_properties=additional,
             min_properties=_int(raw.get("minProperties")),
             max_properties=_int(raw.get("maxProperties")),
+            **common,
         )
 
     def _read_union(self, node: Node, base: Schema, combinator: Combinator) -> Schema:

@@ -8,6 +8,8 @@ from typing import Any
 
 def escape(token: str) -> str:
     """Escape one reference token."""
+    if "~" not in token and "/" not in token:
+        return token  # most tokens: checking is cheaper than two replacements
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -18,6 +20,8 @@ def unescape(token: str) -> str:
 
 def join(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens to a pointer."""
+    if len(tokens) == 1:
+        return f"{pointer}/{escape(str(tokens[0]))}"  # the usual step, without a generator
     return pointer + "".join("/" + escape(str(t)) for t in tokens)
 
 

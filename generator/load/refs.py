@@ -35,6 +35,7 @@ class Node:
     def child(self, *tokens: str | int) -> Node:
         """The node under this one (no ``$ref`` following); missing children are None."""
         value = self.value
+        pointer = self.pointer
         for token in tokens:
             if isinstance(value, dict):
                 value = value.get(str(token))
@@ -42,7 +43,8 @@ class Node:
                 value = value[token]
             else:
                 value = None
-        return Node(self.source, jp.join(self.pointer, *tokens), value)
+            pointer = jp.join(pointer, token)
+        return Node(self.source, pointer, value)
 
     @property
     def location(self) -> Location:
