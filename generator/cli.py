@@ -205,11 +205,13 @@ def _start_helpers(args: argparse.Namespace, config_path: Path) -> tuple[ModelSt
     inputs ended well (the store then likely holds their models): the worker then waits to be needed, and
     the OpenAPI rule checks take the free core at once instead.
     """
-    from generator import manifest, rule_checks
     from generator.render import model_worker
+
+    # First, before any other import: a worker started warm has the model generator's to pay for.
+    model_worker.start_early(warm=args.full)
+    from generator import manifest, rule_checks
     from generator.render.model_store import ModelStore
 
-    model_worker.start_early(warm=args.full)
     store = None if args.full else ModelStore.for_user(manifest.store_salt())
     run: dict[str, object] = {
         "spec": str(args.spec.resolve()) if args.spec else None,

@@ -26,11 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.forking import can_fork_beside
-from generator.load import rule_problems
-from generator.load.problem import Problem
-from generator.load.rule_memory import TextStore
+
+if TYPE_CHECKING:
+    from generator.load.problem import Problem
+    from generator.load.rule_memory import TextStore
 
 
 @dataclass(frozen=True)
@@ -182,4 +184,7 @@ def _run_all(
 
 
 def _check(check: RuleCheck, store: TextStore | None) -> list[Problem]:
+    # Imported here: the command line imports this module to fork the child early, before the loader.
+    from generator.load import rule_problems
+
     return rule_problems(check.spec, check.display, check.lenient, store)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from enum import Enum
 from typing import Any
-
-import yaml
 
 from generator.ir.model import Api, JsonLiteral
 from generator.json_text import indented
@@ -15,35 +12,46 @@ from generator.json_text import indented
 
 def to_data(value: Any) -> Any:
     """Plain JSON data for an IR value; fields left at their defaults are omitted."""
-    if isinstance(value, JsonLiteral):
-        return value.value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (tuple, list)):
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is tuple or kind is list:
         return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    fields = _FIELDS.get(kind, _UNSEEN)
+    if fields is _UNSEEN:
+        fields = _FIELDS[kind] = _fields_of(kind)
+    if fields is not None:
         result: dict[str, Any] = {}
-        for name, default in _fields_of(type(value)):
+        for name, default in fields:
             item = getattr(value, name)
             if default is not _NONE and item == default and type(item) is type(default):
                 continue
             result[name] = to_data(item)
         return result
+    if kind is JsonLiteral or isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
     return value
 
 
+# Values written as they are, by their exact type (an enum, a subclass of str, is not among them).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
 # A field without a default to leave out at (a sentinel no IR value equals).
 _NONE = object()
+# Per type: its fields as the dump writes them (see _fields_of); None for a type that is no data class.
+_FIELDS: dict[type[Any], tuple[tuple[str, Any], ...] | None] = {}
+_UNSEEN: Any = object()
 
 
-@functools.cache
-def _fields_of(kind: type[Any]) -> tuple[tuple[str, Any], ...]:
-    """The fields of a dataclass as the dump writes them, the kind tag first, with the default each is left out at.
+def _fields_of(kind: type[Any]) -> tuple[tuple[str, Any], ...] | None:
+    """The fields of a data class as the dump writes them, the kind tag first, with the default each is
+    left out at; None for any other type (and a JSON literal, written as its value).
 
     Worked out once per class: the IR of a large spec has tens of thousands of values.
     """
+    if not dataclasses.is_dataclass(kind) or kind is JsonLiteral:
+        return None
     fields = sorted(dataclasses.fields(kind), key=lambda f: f.name != "kind")
     return tuple((f.name, _NONE if f.name == "kind" or f.default is dataclasses.MISSING else f.default) for f in fields)
 
@@ -58,6 +66,8 @@ def dump(api: Api, fmt: str, **extra: Any) -> str:
     if fmt == "json":
         return indented(data) + "\n"
     if fmt == "yaml":
+        import yaml  # only here: a run that writes JSON never loads it
+
         text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
         return text
     raise ValueError(f"unknown format {fmt!r}: expected json or yaml")

@@ -6,6 +6,7 @@ these functions; every string literal goes through :func:`python_literal`.
 
 from __future__ import annotations
 
+import functools
 import json
 import keyword
 import re
@@ -21,6 +22,12 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(ascii_text)
 
 
+# Names repeat across a spec (a property name in every schema that has it) and each costs a regular
+# expression run: the two spellings are worked out once per name.
+_REMEMBERED = 8192
+
+
+@functools.lru_cache(maxsize=_REMEMBERED)
 def snake_name(text: str, fallback: str = "value") -> str:
     """A snake_case Python identifier that is never a keyword and never starts with a digit."""
     name = "_".join(w.lower() for w in words(text)) or fallback
@@ -31,6 +38,7 @@ def snake_name(text: str, fallback: str = "value") -> str:
     return name
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def class_name(text: str, fallback: str = "Model") -> str:
     """A PascalCase Python class name."""
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
