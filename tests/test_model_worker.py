@@ -125,8 +125,9 @@ _COLD_WORKER = """
     from pathlib import Path
     from generator.render import model_making, model_worker
     marker = Path(sys.argv[3])
-    # Seen in the worker too: it is forked from this process after the change.
-    model_making.warm_up = lambda: marker.write_text("warmed up")
+    # Seen in the worker too: it is forked from this process after the change. Warming up begins with the
+    # model generator's import (a batch that comes first pays for it instead).
+    model_making.import_generator = lambda: marker.write_text("warmed up")
     model_worker.start_early(warm=False)
     if sys.argv[4] == "told":
         model_worker.warm_up_early()
@@ -198,3 +199,46 @@ def test_no_worker_is_forked_beside_other_threads(monkeypatch: pytest.MonkeyPatc
     assert model_worker.ModelWorker.start() is None
     model_worker.start_early()
     assert model_worker._early is None
+
+
+_WAITING_BATCH = """
+    import json, sys, time
+    from pathlib import Path
+    from generator.render import model_making, model_worker
+    sent, ran = Path(sys.argv[3]), Path(sys.argv[4])
+    real_import = model_making.import_generator
+
+    def slow_import():
+        # The import ends only once this run's batch waits for the worker (bounded: 30 s).
+        for _ in range(300):
+            if sent.exists():
+                break
+            time.sleep(0.1)
+        real_import()
+
+    model_making.import_generator = slow_import
+    model_making.warm_up = lambda: ran.write_text("warm-up run")
+    model_worker.start_early(warm=True)
+    real_send = model_worker.ModelWorker.send
+
+    def send(self, batch):
+        done = real_send(self, batch)
+        sent.write_text("sent")
+        return done
+
+    model_worker.ModelWorker.send = send
+    here = []
+    real = model_making.made_parts
+    model_making.made_parts = lambda parts: here.append(len(parts)) or real(parts)
+    from generator.generation import generate_spec
+    result = generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+    print(json.dumps({"failed": result.failed, "made_here": here, "warm_up_run": ran.exists()}))
+"""
+
+
+def test_a_warm_worker_skips_its_warm_up_run_when_a_batch_already_waits(tmp_path: Path) -> None:
+    """The warm-up run on a tiny document only delays a batch that is already there: the batch goes first."""
+    arguments = (str(SPEC), str(tmp_path / "out"), str(tmp_path / "sent"), str(tmp_path / "ran"))
+    answer = _run(_WAITING_BATCH, *arguments)
+    assert answer == {"failed": False, "made_here": [], "warm_up_run": False}
+    assert (tmp_path / "out" / "ir").is_dir(), "the worker's models made a whole output"

@@ -43,6 +43,11 @@ def made_all(parts: list[tuple[dict[str, Any], Side]]) -> list[str]:
     return [made_part(part, side) for part, side in parts]
 
 
+def import_generator() -> None:
+    """Import the model generator (about 0.2 s), which :func:`made` otherwise does when first called."""
+    import generator.render.pydantic_models  # noqa: F401 - imported for its cost, paid now
+
+
 def warm_up() -> None:
     """The model generator imported and run once on each side, so that its first real run costs no more."""
     document = {

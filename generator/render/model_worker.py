@@ -146,7 +146,11 @@ def _serve(parent_end: Connection, connection: Connection, warm: bool) -> None:
     if pending is None or pending == _WARM_UP:
         pending = None
         with contextlib.suppress(Exception):  # an optimisation only: a real batch meets any failure again
-            model_making.warm_up()
+            model_making.import_generator()
+            # A first run on a tiny document costs more than the first run's extra on a real batch: once a
+            # batch waits, the warm-up only delays it.
+            if not connection.poll():
+                model_making.warm_up()
     with connection:
         while True:
             try:
