@@ -207,7 +207,7 @@ def _start_helpers(args: argparse.Namespace, config_path: Path) -> tuple[ModelSt
     """
     from generator.render import model_worker
 
-    # First, before any other import: a worker started warm has the model generator's to pay for.
+    # Forked before any other import: a worker started warm then begins the model generator's import at once.
     model_worker.start_early(warm=args.full)
     from generator import manifest, rule_checks
     from generator.render.model_store import ModelStore

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from generator.load import load_spec
@@ -31,6 +33,50 @@ def test_json_lines_are_found_when_needed() -> None:
     assert line is not None
     assert '"post"' in path.read_text(encoding="utf-8").splitlines()[line - 1]
     assert source.data == json.loads(path.read_text(encoding="utf-8"))
+
+
+_JSON_ONLY = """
+import json, sys
+from pathlib import Path
+from generator.generation import generate_spec
+result = generate_spec(sys.argv[1], sys.argv[2], lenient=True, reuse=False)
+print(json.dumps({"failed": result.failed, "problems": len(result.problems), "yaml": "yaml" in sys.modules}))
+"""
+
+
+def test_a_json_spec_without_problems_is_generated_without_loading_yaml(tmp_path: Path) -> None:
+    """YAML is imported for YAML files and for the lines of problems only: a clean JSON run never pays for it."""
+    spec = tmp_path / "spec.json"
+    text = json.dumps(_SMALL_SPEC, indent=2)
+    spec.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _JSON_ONLY, str(spec), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout) == {"failed": False, "problems": 0, "yaml": False}
+    # A problem in the same kind of file needs its line: then YAML is read after all, and the line is right.
+    source = read_source(spec, "spec.json", Diagnostics())
+    assert source is not None
+    get_line = next(n for n, line in enumerate(text.splitlines(), 1) if '"get"' in line)
+    assert source.line_of("/paths/~1runs~1{id}/get") == get_line
+
+
+_SMALL_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "small", "version": "1"},
+    "paths": {
+        "/runs/{id}": {
+            "get": {
+                "operationId": "getRun",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
 
 
 def test_validator_findings_point_into_the_document() -> None:
