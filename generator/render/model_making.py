@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from generator.forking import can_fork_beside
@@ -76,8 +77,6 @@ def made_parts(parts: list[tuple[dict[str, Any], Side]]) -> list[str]:
         lighter = 0 if loads[0] <= loads[1] else 1
         (here, there)[lighter].append(index)
         loads[lighter] += sizes[index]
-    from concurrent.futures import ProcessPoolExecutor  # only large batches need it
-
     context = multiprocessing.get_context("fork")
     codes: dict[int, str] = {}
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
