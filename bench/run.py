@@ -6,8 +6,9 @@
 (b) a no-op regeneration, next to the start-up of ``python -m generator --version``;
 (c) openapi-python-client and fastapi-code-generator on the same five specs
     (installed into bench/.venv-compare on first use);
-(d) scale: synthetic specs of 10, 100 and 1000 operations and the full vendor
-    specs in ../shared/corpus, for this generator and openapi-python-client;
+(d) scale: synthetic specs of 10, 100, 1000 and 5000 operations and the full vendor
+    specs in ../shared/corpus, for this generator and openapi-python-client, the two
+    tools timed in turns run by run;
 (e) with ``--against REV``: (a) for the generator as it was at git revision REV,
     timed in turns with (a), to show a change did not make generation slower;
 (f) incremental: ``skyvern-full.json`` changed in one operation (three kinds of
@@ -319,33 +320,37 @@ def scale_rows(scratch: Path, runs: int, cwd: Path, compare: Path | None) -> lis
         # Three runs from 1,000 operations up: the growth target compares 5,000 with 1,000 within a fifth, and
         # one sample of a shared machine moves by as much.
         count = min(runs, 3) if size >= 1000 else runs
-        rows.append(
-            (
-                f"(d) synthetic, {size} operations",
-                "this generator",
-                measure(ours, count, cwd, lambda out=out: shutil.rmtree(out, ignore_errors=True)),
-            )
-        )
-        if compare is not None:
-            theirs = opc_command(compare, spec, scratch / f"opc{size}")
-            rows.append((f"(d) synthetic, {size} operations", "openapi-python-client", measure(theirs, count, cwd)))
-            if size < 5000:
-                hookless = opc_command(compare, spec, scratch / f"opc{size}", hooks=False)
-                rows.append((f"(d) synthetic, {size} operations", HOOKLESS, measure(hookless, count, cwd)))
+        mine: Job = (ours, cwd, lambda out=out: shutil.rmtree(out, ignore_errors=True))
+        peer = (compare, spec, scratch / f"opc{size}", size < 5000) if compare is not None else None
+        rows.extend(side_by_side(f"(d) synthetic, {size} operations", mine, peer, count))
     count = min(runs, 3)  # the corpus rows too: one sample decides nothing on a shared machine
     for name in ("skyvern-full.json", "b3os-full.json", "langgraph-full.json"):
         spec = CORPUS / name
         out = scratch / f"corpus-{name}"
         ours = [PYTHON, "-m", "generator", "generate", "--full", "--lenient", "--spec", str(spec), "--out", str(out)]
         ours.append("-q")
-        rows.append((f"(d) corpus {name}", "this generator", measure(ours, count, cwd)))
-        if compare is not None:
-            theirs = opc_command(compare, spec, scratch / f"opc-{name}")
-            rows.append((f"(d) corpus {name}", "openapi-python-client", measure(theirs, count, cwd)))
-            if name == "skyvern-full.json":
-                hookless = opc_command(compare, spec, scratch / f"opc-{name}", hooks=False)
-                rows.append((f"(d) corpus {name}", HOOKLESS, measure(hookless, count, cwd)))
+        peer = (compare, spec, scratch / f"opc-{name}", name == "skyvern-full.json") if compare is not None else None
+        rows.extend(side_by_side(f"(d) corpus {name}", (ours, cwd, None), peer, count))
     return rows
+
+
+def side_by_side(
+    case: str, ours: Job, peer: tuple[Path, Path, Path, bool] | None, runs: int
+) -> list[tuple[str, str, dict[str, float]]]:
+    """Rows of ``case`` for this generator and (given ``peer``) openapi-python-client, timed in turns.
+
+    ``peer`` is the peer's virtualenv scripts, the spec, its output directory, and whether to time it
+    without its hooks too. Run by run in turns: a slow stretch of the shared machine falls on both alike.
+    """
+    jobs: list[tuple[str, Job]] = [("this generator", ours)]
+    if peer is not None:
+        compare, spec, out, hookless = peer
+        cwd = ours[1]
+        jobs.append(("openapi-python-client", (opc_command(compare, spec, out), cwd, None)))
+        if hookless:
+            jobs.append((HOOKLESS, (opc_command(compare, spec, out, hooks=False), cwd, None)))
+    results = measure_interleaved([job for _, job in jobs], runs)
+    return [(case, tool, result) for (tool, _), result in zip(jobs, results, strict=True)]
 
 
 def incremental_rows(scratch: Path, runs: int, cwd: Path) -> list[tuple[str, str, dict[str, float]]]:
@@ -488,6 +493,7 @@ def write_results(rows: list[tuple[str, str, dict[str, float]]], runs: int, note
         " whole command;",
         "memory is the largest resident set of any one process of the command. A non-zero 'failed' means that",
         "many runs exited non-zero. The machine is shared: expect runs of the same command to differ by 10-20 %.",
+        "The tools compared in one case (d) are timed in turns, run by run, so a slow stretch falls on all alike.",
         "",
         "| case | tool | seconds | CPU seconds | peak MiB | failed |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
