@@ -357,6 +357,28 @@ def test_ir_dump_is_the_same_whatever_the_hash_seed() -> None:
     assert len(outputs) == 1
 
 
+def test_ir_dump_writes_subclasses_of_plain_values_as_the_plain_values() -> None:
+    from typing import NamedTuple
+
+    from generator.ir.dump import to_data
+
+    class Pair(NamedTuple):
+        first: str
+        second: int
+
+    class Tags(list[str]):
+        pass
+
+    class Name(str):
+        pass
+
+    # Exact types take a fast path; a subclass is still a sequence (or a string) in the dump.
+    value = {"pair": Pair("a", 1), "tags": Tags(["x"]), "name": Name("n"), "schema": StringSchema(format="uuid")}
+    schema = {"kind": "string", "format": "uuid"}
+    assert to_data(value) == {"pair": ["a", 1], "tags": ["x"], "name": "n", "schema": schema}
+    assert type(to_data(value)["pair"]) is list
+
+
 class TestFormats:
     """Where the IR is stricter than jsonschema's format checker, deliberately (RFC 4122 / RFC 3339)."""
 

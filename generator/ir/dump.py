@@ -32,6 +32,8 @@ def to_data(value: Any) -> Any:
         return value.value
     if isinstance(value, dict):
         return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):  # a subclass of either (the exact types are taken above)
+        return [to_data(v) for v in value]
     return value
 
 
