@@ -12,7 +12,6 @@ generated once per session (keyed by the spec's hash).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import itertools
 import time
@@ -24,14 +23,11 @@ import pytest
 
 from generator.ir.model import Api
 from generator.load.problem import Diagnostics
-from generator.render.model_package import model_package
-from generator.render.python_client import client_context, client_package
-from generator.render.subject import Subject
 from generator.specdiff.rules import Breakage, Finding, Impact, judge
 from generator.specdiff.run import changes
 from generator.specdiff.sides import load_side
-from generator.specdiff.surface import Surface, surface
 from tests.conftest import ROOT
+from tests.surface_names import emitted_names, surface_names
 
 HISTORY = ROOT.parent / "shared" / "history" / "langgraph"
 VERSIONS = sorted(HISTORY.glob("*.json")) if HISTORY.is_dir() else []
@@ -84,52 +80,10 @@ _NAMES: dict[str, frozenset[str]] = {}
 
 
 def real_names(version: Version) -> frozenset[str]:
-    """The generated client's public names, from the generator's real output (models generated).
-
-    Methods, ``method(argument)``, ``models`` classes and ``Class.field``; cached per spec hash.
-    """
+    """The generated client's public names (:func:`emitted_names`), cached per spec hash."""
     if version.digest not in _NAMES:
-        api = version.api
-        models = model_package(api, client_package(api))
-        context = client_context(Subject(api), models)
-        names: set[str] = set()
-        for op in context.operations:
-            names.add(op.method_name)
-            names.update(f"{op.method_name}({a.name})" for a in op.arguments)
-        package = client_package(api)
-        for module, public in (
-            ("_request_models", models.exports.requests),
-            ("_response_models", models.exports.responses),
-        ):
-            code = models.files.get(f"{package}/{module}.py")
-            if code is None:
-                continue
-            for node in ast.parse(code).body:
-                if isinstance(node, ast.ClassDef) and node.name in public:
-                    names.add(public[node.name])
-                    names.update(f"{public[node.name]}.{f}" for f in _fields(node))
-        _NAMES[version.digest] = frozenset(names)
+        _NAMES[version.digest] = emitted_names(version.api)
     return _NAMES[version.digest]
-
-
-def _fields(node: ast.ClassDef) -> Iterator[str]:
-    for item in node.body:
-        target = item.target if isinstance(item, ast.AnnAssign) else None
-        if isinstance(target, ast.Name) and target.id not in ("model_config", "root") and not target.id.startswith("_"):
-            yield target.id
-
-
-def planned_names(api: Api) -> frozenset[str]:
-    """The same names, read from the surface the diff computes (no model generator)."""
-    plan: Surface = surface(api)
-    names: set[str] = set()
-    for method in plan.methods:
-        names.add(method.name)
-        names.update(f"{method.name}({m.name})" for m in method.members)
-    for cls in plan.classes:
-        names.add(cls.name)
-        names.update(f"{cls.name}.{m.name}" for m in cls.members)
-    return frozenset(names)
 
 
 def explained(name: str, findings: list[Finding]) -> bool:
@@ -155,6 +109,6 @@ def test_oracle_every_vanished_public_name_is_explained(history: list[Version]) 
 
 
 def test_the_diff_reads_the_names_the_generator_emits(history: list[Version]) -> None:
-    # The surface is computed without rendering; on every real version it is exactly what generation emits.
+    # On every real version, the surface the diff judges is exactly what generation emits.
     for version in history:
-        assert planned_names(version.api) == real_names(version), version.name
+        assert surface_names(version.api) == real_names(version), version.name

@@ -57,12 +57,9 @@ class ModelPackage:
 def model_package(api: Api, package: str) -> ModelPackage:
     """``_base.py``, ``_request_models.py``, ``_response_models.py`` and ``models.py`` for ``package``."""
     plan = plan_for(api)
-    make([plan])
+    exports = made_exports(plan)
     request_code = _models_for(plan.requests, Side.REQUEST, package)
     response_code = _models_for(plan.responses, Side.RESPONSE, package)
-    exports = exports_of(
-        _classes(plan.requests, Side.REQUEST), _classes(plan.responses, Side.RESPONSE), plan.named_class
-    )
     context = ModelsModule(
         package=package,
         exports=(
@@ -315,12 +312,17 @@ def exports_of(request_classes: list[str], response_classes: list[str], named: d
     return Exports(requests, responses, named)
 
 
-def planned_exports(plan: ModelPlan) -> Exports:
-    """The exports ``model_package`` gives, read from the plan without running the model generator.
+def made_exports(plan: ModelPlan) -> Exports:
+    """The exports of the plan's models, made now (or found made).
 
-    Every definition of the plan becomes one class of the same name (the bridge names every class the
-    model generator makes), so the plan alone says what ``models`` holds.
+    Read from the modules the model generator wrote, never from the plan: it writes an enum definition
+    into each annotation as a ``Literal`` (no class) and makes classes of constrained inline schemas
+    that no definition names.
     """
-    return exports_of(
-        list(plan.requests["components"]["schemas"]), list(plan.responses["components"]["schemas"]), plan.named_class
-    )
+    make([plan])
+    return exports_of(_classes(plan.requests, Side.REQUEST), _classes(plan.responses, Side.RESPONSE), plan.named_class)
+
+
+def made_module(document: dict[str, Any], side: Side) -> str | None:
+    """The models module of one side of a plan made by :func:`make` (for the placeholder package)."""
+    return _MODELS[_key(document, side)]

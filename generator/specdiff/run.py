@@ -7,10 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from generator import manifest
 from generator.config import Config, VendorConfig
 from generator.ir.model import Api
 from generator.load.problem import Diagnostics, Problem
-from generator.specdiff.policy import NO_POLICY, apply, merged
+from generator.render import model_package
+from generator.render.model_store import ModelStore
+from generator.specdiff.policy import NO_POLICY, DiffPolicy, apply, merged
 from generator.specdiff.rules import Finding, Impact, judge
 from generator.specdiff.sides import load_side
 from generator.specdiff.structural import Change, diff_apis
@@ -67,6 +70,17 @@ def diff(
         pairs = [(Path(new).stem, old, new, configured)]
     else:
         raise ValueError("diff needs OLD and NEW, or a base revision")
+    # The source surface reads the models generation makes: those an earlier run made are taken from the store.
+    with model_package.reusing(ModelStore.for_user(manifest.store_salt())):
+        return _diffed(pairs, top, strict, ignored)
+
+
+def _diffed(
+    pairs: list[tuple[str, str, str, VendorConfig | None]],
+    top: DiffPolicy,
+    strict: bool,
+    ignored: Collection[str],
+) -> DiffResult:
     reports: list[PairReport] = []
     for name, before_spec, after_spec, vendor in pairs:
         diagnostics = Diagnostics(lenient=not strict)

@@ -1,12 +1,14 @@
 """The public surface of a generated client, and what changes in it break code written against the old one.
 
 The surface is read from the generators' own decisions, not re-derived: the
-model plan (:func:`generator.render.model_bridge.plan_models`) says which
-classes ``models`` holds and where each comes from, the client context
-(:func:`generator.render.python_client.planned_client_context`) names every
-method and keyword argument, and the model generator's own resolver names
-fields. Nothing is rendered and the model generator does not run, so this
-stays fast on large specs.
+modules the model generator writes say which classes ``models`` holds (an enum
+definition is a ``Literal`` in each annotation, not a class; a constrained
+inline schema may be a class no definition names), the model plan
+(:func:`generator.render.model_bridge.plan_models`) says where each comes from,
+the client context (:func:`generator.render.python_client.planned_client_context`)
+names every method and keyword argument, and the model generator's own resolver
+names fields. The models are made as generation makes them, and taken from the
+user's store of made models where an earlier run left them; nothing else is rendered.
 
 Every public name sits under a stable key (an operation's method and path, a
 class's origin, a parameter's location and wire name, a property's wire
@@ -17,14 +19,15 @@ renamed component, an inline body moved to a component), which is a rename too.
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from generator.ir.model import Api
-from generator.render.model_bridge import plan_models
-from generator.render.model_package import planned_exports
+from generator.render.model_bridge import Side, plan_models
+from generator.render.model_package import made_exports, made_module
 from generator.render.pydantic_models import field_name
 from generator.render.python_client import planned_client_context
 from generator.specdiff.structural import Change
@@ -68,7 +71,7 @@ class Surface:
 def surface(api: Api) -> Surface:
     """The public names of the client generated from ``api``, each under its stable key."""
     plan = plan_models(api)
-    exports = planned_exports(plan)
+    exports = made_exports(plan)
     context = planned_client_context(api, plan, exports)
     methods = []
     by_id = {op.operation_id: op for op in api.operations}
@@ -90,14 +93,34 @@ def surface(api: Api) -> Surface:
         )
     classes = []
     for side, document, origins, names in (
-        ("request", plan.requests, plan.request_origins, exports.requests),
-        ("response", plan.responses, plan.response_origins, exports.responses),
+        (Side.REQUEST, plan.requests, plan.request_origins, exports.requests),
+        (Side.RESPONSE, plan.responses, plan.response_origins, exports.responses),
     ):
-        for cls, definition in document["components"]["schemas"].items():
-            fields = tuple(_fields(definition))
-            shape = json.dumps(_prose_free(definition), sort_keys=True)
-            classes.append(Scope(f"{side}:{origins.get(cls, cls)}", names[cls], fields, shape, "", side))
+        definitions = document["components"]["schemas"]
+        unnamed = _unnamed_shapes(document, side, set(names) - set(definitions))
+        for cls, public in names.items():
+            definition = definitions.get(cls)
+            if definition is None:  # a class of an inline schema: its fields, if any, are the schema's own
+                fields: tuple[Member, ...] = ()
+                shape = unnamed[cls]
+            else:
+                fields = tuple(_fields(definition))
+                shape = json.dumps(_prose_free(definition), sort_keys=True)
+            key = f"{side.value}:{origins.get(cls, cls)}"
+            classes.append(Scope(key, public, fields, shape, "", side.value))
     return Surface(tuple(methods), tuple(classes))
+
+
+def _unnamed_shapes(document: dict[str, Any], side: Side, wanted: set[str]) -> dict[str, str]:
+    """The content of each ``wanted`` class of the side's module, without its name or docstrings."""
+    if not wanted:
+        return {}
+    shapes = {}
+    for node in ast.parse(made_module(document, side) or "").body:
+        if isinstance(node, ast.ClassDef) and node.name in wanted:
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            shapes[node.name] = "\n".join(ast.dump(n) for n in [*node.bases, *body])
+    return shapes
 
 
 def _argument(key: str, name: str, annotation: str, default: str | None) -> Member:
