@@ -2,10 +2,10 @@
 
 Two consecutive versions of the LangGraph history, and Skyvern's full spec against a
 mutated copy (one operation removed). The diff (both sides loaded, structural diff, surface
-diff, judging) is timed twice: once with an empty store of made models, as on a fresh CI
-machine (the source surface then runs the model generator on both sides), and as the best
-of five runs once the store holds them, as after a ``generate`` of the same specs. One
-generation of the newer spec is timed for comparison.
+diff, judging) is timed twice: once with an empty store, as on a fresh CI machine (the rules
+are checked whole and the source surface runs the model generator), and as the best of five
+runs once the store holds the rules' verdicts and the models, as after a ``generate`` of the
+same specs. One generation of the newer spec is timed for comparison.
 """
 
 from __future__ import annotations

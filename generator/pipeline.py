@@ -13,6 +13,7 @@ from generator.ir.normalise import normalise, require_api_key_header
 from generator.load import SpecFiles, load_spec
 from generator.load.problem import Diagnostics, Location, Problem, Severity
 from generator.load.report import once
+from generator.load.rule_memory import TextStore
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,17 @@ def build_into(
     *,
     check_rules: bool = True,
     bind: bool = True,
+    verdicts: TextStore | None = None,
 ) -> Built:
     """:func:`build`, recording problems in ``diagnostics`` (whose mode decides what a rule breach is).
 
     The one load -> normalise -> bind -> filter path every command takes. With
     ``bind`` False the cancel operation is not bound (a diff judges the spec, not
     the configuration's roles, which may name what an older spec lacks).
+    ``verdicts`` keeps the rules' verdicts between runs (see :func:`load_spec`).
     """
     before = len(diagnostics.problems)
-    files = load_spec(target.spec, diagnostics, target.display, check_rules=check_rules)
+    files = load_spec(target.spec, diagnostics, target.display, check_rules=check_rules, verdicts=verdicts)
     rules_at = len(diagnostics.problems)
     if files is None:
         return Built(None, diagnostics, rules_at, rules_owed=False)

@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from generator import diff
 from generator.cli import main
 from tests.conftest import CORPUS, ROOT, VENDORS
+from tests.spec_changes import CHANGES
 from tests.test_diff_rules import BASE, body
+from tests.test_rule_memory import _Seen
 
 
 def write(path: Path, spec: dict[str, Any]) -> str:
@@ -169,3 +172,24 @@ def test_served_openapi_against_the_vendor_spec_has_nothing_breaking(
     code, out, _ = run(["diff", str(ROOT / "specs" / f"{vendor}.yaml"), served, "--format", "json"], capsys)
     assert code == 0, out
     assert json.loads(out)["summary"]["breaking"] == 0
+
+
+def test_a_diff_checks_the_rules_only_where_no_earlier_run_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a pipeline: the vendor's spec is diffed against what it was, once per new publication.
+    monkeypatch.setenv("RUNCANCEL_GENERATOR_CACHE", str(tmp_path / "store"))
+    skyvern = json.loads((CORPUS / "skyvern-full.json").read_text(encoding="utf-8"))
+    work = write(tmp_path / "skyvern.json", skyvern)
+    assert diff(str(CORPUS / "skyvern-full.json"), work).pairs[0].findings == ()
+    CHANGES[0](skyvern)  # a new optional body property
+    write(tmp_path / "skyvern.json", skyvern)
+    seen = _Seen(monkeypatch)
+    remembered = diff(str(CORPUS / "skyvern-full.json"), work)
+    # The old side was checked before; the new one only in the units the change touched.
+    assert seen.wholes == 0
+    assert len(seen.parts) == 1
+    monkeypatch.setenv("RUNCANCEL_GENERATOR_CACHE", str(tmp_path / "empty-store"))
+    checked_whole = diff(str(CORPUS / "skyvern-full.json"), work)
+    assert seen.wholes == 2
+    assert remembered == checked_whole
+    found = [f.id for f in remembered.pairs[0].findings]
+    assert found == ["request-property-added", "sdk-argument-added", "sdk-request-field-added"]

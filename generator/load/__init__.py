@@ -14,7 +14,12 @@ __all__ = ["Node", "SpecFiles", "load_spec", "rule_problems"]
 
 
 def load_spec(
-    path: Path, diagnostics: Diagnostics, display: str | None = None, *, check_rules: bool = True
+    path: Path,
+    diagnostics: Diagnostics,
+    display: str | None = None,
+    *,
+    check_rules: bool = True,
+    verdicts: TextStore | None = None,
 ) -> SpecFiles | None:
     """Load the spec at ``path`` and every file it references.
 
@@ -22,6 +27,8 @@ def load_spec(
     broken to build anything from (the reasons are in ``diagnostics``).
     With ``check_rules`` False the OpenAPI rules are left to the caller
     (see :func:`rule_problems`), and the validator is not even imported.
+    With ``verdicts``, the rules are checked only where earlier runs did not
+    (see :mod:`generator.load.rule_memory`); the problems are the same.
     """
     shown = display if display is not None else str(path)
     source = read_source(path.resolve(), shown, diagnostics)
@@ -48,9 +55,7 @@ def load_spec(
     errors_before = len(diagnostics.errors())
     files = SpecFiles(source, diagnostics)
     if check_rules and (len(diagnostics.errors()) == errors_before or diagnostics.lenient):
-        from generator.load.spec_validation import validate_openapi  # the validator is slow to import
-
-        validate_openapi(files, diagnostics)
+        diagnostics.problems.extend(_rule_problems_of(files, diagnostics.lenient, verdicts))
     return files
 
 
@@ -64,6 +69,10 @@ def rule_problems(path: Path, display: str, lenient: bool, store: TextStore | No
     files = load_spec(path, loading, display, check_rules=False)
     if files is None or (loading.has_errors and not lenient):
         return []
+    return _rule_problems_of(files, lenient, store)
+
+
+def _rule_problems_of(files: SpecFiles, lenient: bool, store: TextStore | None) -> list[Problem]:
     if store is None:
         return _checked(files, lenient)
     return remembered_problems(

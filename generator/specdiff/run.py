@@ -70,9 +70,11 @@ def diff(
         pairs = [(Path(new).stem, old, new, configured)]
     else:
         raise ValueError("diff needs OLD and NEW, or a base revision")
-    # The source surface reads the models generation makes: those an earlier run made are taken from the store.
-    with model_package.reusing(ModelStore.for_user(manifest.store_salt())):
-        return _diffed(pairs, top, strict, ignored)
+    # What generation or an earlier diff made is reused: the rules' verdicts on unchanged specs or parts of
+    # them, and the models (the source surface reads the classes they hold).
+    store = ModelStore.for_user(manifest.store_salt())
+    with model_package.reusing(store, beside=True):
+        return _diffed(pairs, top, strict, ignored, store)
 
 
 def _diffed(
@@ -80,12 +82,15 @@ def _diffed(
     top: DiffPolicy,
     strict: bool,
     ignored: Collection[str],
+    store: ModelStore | None,
 ) -> DiffResult:
     reports: list[PairReport] = []
     for name, before_spec, after_spec, vendor in pairs:
         diagnostics = Diagnostics(lenient=not strict)
-        before = load_side(before_spec, name, diagnostics, vendor)
-        after = load_side(after_spec, name, diagnostics, vendor)
+        before = load_side(before_spec, name, diagnostics, vendor, verdicts=store)
+        if before is not None:  # the worker makes the models the old side's surface needs while the new one loads
+            model_package.start([model_package.plan_for(before.api)])
+        after = load_side(after_spec, name, diagnostics, vendor, verdicts=store)
         if before is None or after is None:
             return DiffResult(tuple(reports), tuple(diagnostics.errors() or diagnostics.problems), failed=True)
         judged = [f for f in judge(changes(before.api, after.api)) if f.fingerprint not in ignored]

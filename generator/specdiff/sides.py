@@ -16,6 +16,7 @@ from generator.config import VendorConfig
 from generator.ir.model import Api
 from generator.load import SpecFiles
 from generator.load.problem import Diagnostics, Location
+from generator.load.rule_memory import TextStore
 from generator.pipeline import Target, build_into
 
 GIT_PREFIX = "git:"
@@ -29,10 +30,18 @@ class LoadedSpec:
     files: SpecFiles
 
 
-def load_side(spec: str, name: str, diagnostics: Diagnostics, vendor: VendorConfig | None = None) -> LoadedSpec | None:
+def load_side(
+    spec: str,
+    name: str,
+    diagnostics: Diagnostics,
+    vendor: VendorConfig | None = None,
+    *,
+    verdicts: TextStore | None = None,
+) -> LoadedSpec | None:
     """Load ``spec`` (a path or ``git:REF:PATH``); None, with problems recorded, if it cannot be.
 
-    ``vendor`` is the configured vendor the spec belongs to, if any.
+    ``vendor`` is the configured vendor the spec belongs to, if any. With ``verdicts``, the OpenAPI
+    rules are checked only where earlier runs did not (see :mod:`generator.load.rule_memory`).
     """
     if spec.startswith(GIT_PREFIX):
         ref, _, path = spec[len(GIT_PREFIX) :].partition(":")
@@ -46,14 +55,14 @@ def load_side(spec: str, name: str, diagnostics: Diagnostics, vendor: VendorConf
         with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
             local = Path(scratch) / PurePosixPath(path).name
             local.write_bytes(text)
-            return _loaded(Target(name, local, spec, vendor), diagnostics)
-    return _loaded(Target(name, Path(spec), spec, vendor), diagnostics)
+            return _loaded(Target(name, local, spec, vendor), diagnostics, verdicts)
+    return _loaded(Target(name, Path(spec), spec, vendor), diagnostics, verdicts)
 
 
-def _loaded(target: Target, diagnostics: Diagnostics) -> LoadedSpec | None:
+def _loaded(target: Target, diagnostics: Diagnostics, verdicts: TextStore | None) -> LoadedSpec | None:
     if diagnostics.has_errors:
         return None
-    built = build_into(target, diagnostics, bind=False)
+    built = build_into(target, diagnostics, bind=False, verdicts=verdicts)
     if built.api is None or built.files is None or diagnostics.has_errors:
         return None
     return LoadedSpec(built.api, built.files)
