@@ -14,6 +14,8 @@ import pytest
 
 from generator import diff
 from generator.cli import main
+from generator.config import load_config
+from generator.load.problem import Diagnostics
 from tests.conftest import CORPUS, ROOT, VENDORS
 from tests.spec_changes import CHANGES
 from tests.test_diff_rules import BASE, body
@@ -98,8 +100,8 @@ def test_usage_and_spec_errors_exit_2(
     assert code == 2 and "cannot read it from git" in err
 
 
-def test_git_revisions(tmp_path: Path) -> None:
-    """A throwaway repository: diff the working spec against git:HEAD and with --base."""
+def _repository(tmp_path: Path, spec: dict[str, Any], working: dict[str, Any]) -> Path:
+    """A throwaway repository configuring one vendor: ``spec`` committed on main, ``working`` in the tree."""
     repo = tmp_path / "repo"
     (repo / "specs").mkdir(parents=True)
 
@@ -109,25 +111,52 @@ def test_git_revisions(tmp_path: Path) -> None:
     git("init", "-q", "-b", "main")
     git("config", "user.email", "t@example.test")
     git("config", "user.name", "t")
-    write(repo / "specs" / "acme.json", BASE)
+    write(repo / "specs" / "acme.json", spec)
     (repo / "generator.yaml").write_text("vendors:\n  acme: {spec: specs/acme.json}\n")
     git("add", ".")
     git("commit", "-q", "-m", "base")
+    write(repo / "specs" / "acme.json", working)
+    return repo
+
+
+def test_git_revisions(tmp_path: Path) -> None:
+    """Diff the working spec against git:HEAD and with --base."""
     changed = copy.deepcopy(BASE)
     changed["paths"].pop("/runs/{id}")
-    write(repo / "specs" / "acme.json", changed)
+    repo = _repository(tmp_path, BASE, changed)
     env_cmd = [sys.executable, "-m", "generator"]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "RUNCANCEL_GENERATOR_CACHE": str(tmp_path / "store")}
     one = subprocess.run(
         [*env_cmd, "diff", "git:HEAD:specs/acme.json", "specs/acme.json", "--format", "json"],
-        cwd=repo, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        cwd=repo, capture_output=True, text=True, check=False, env=env,
     )  # fmt: skip
     assert one.returncode == 1, one.stderr
     assert [f["id"] for f in json.loads(one.stdout)["findings"]] == ["operation-removed", "sdk-method-removed"]
     base = subprocess.run(
-        [*env_cmd, "diff", "--base", "main"],
-        cwd=repo, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        [*env_cmd, "diff", "--base", "main"], cwd=repo, capture_output=True, text=True, check=False, env=env
+    )
     assert base.returncode == 1 and "BREAKING operation-removed: GET /runs/{id}" in base.stdout, base.stderr
+
+
+def test_a_gate_run_again_checks_no_rule_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pre-commit hook diffs against the same base on every commit; the base's spec comes from git,
+    # into a new temporary file each time.
+    changed = copy.deepcopy(BASE)
+    body(changed)["properties"]["reason"] = {"type": "string"}
+    repo = _repository(tmp_path, BASE, changed)
+    monkeypatch.setenv("RUNCANCEL_GENERATOR_CACHE", str(tmp_path / "store"))
+    monkeypatch.chdir(repo)
+    config = load_config(Path("generator.yaml"), Diagnostics())
+    first = diff(base="main", config=config)
+    seen = _Seen(monkeypatch)
+    again = diff(base="main", config=config)
+    assert (seen.wholes, seen.parts) == (0, [])
+    assert again == first
+    assert [f.id for f in again.pairs[0].findings] == [
+        "request-property-added",
+        "sdk-argument-added",
+        "sdk-request-field-added",
+    ]
 
 
 @pytest.mark.parametrize("spec", ["skyvern-full.json", "b3os-full.json", "langgraph-full.json"])

@@ -2,7 +2,7 @@
 
 Two things are kept. The problems of a whole spec, by the text of its files
 (and how it is shown, and the mode): a spec checked before, problems and all,
-is not checked again. And, per spec file, the keys of the units of its last
+is not checked again. And, per spec as shown, the keys of the units of its last
 clean version (:mod:`generator.load.rule_units`): when a spec that was clean
 changes, only the units whose keys are new are checked, in a document cut down
 to them and what they reach. If those break no rule, and no operationId is
@@ -53,7 +53,9 @@ def remembered_problems(
     if kept is not None:
         return kept
     units = rule_units.plan(files.root.data) if len(files.files) == 1 else None
-    clean_units = store.key("rule-clean-units", {"spec": str(files.root.path)})
+    # Kept per spec as shown (a path as given, or git:REF:PATH, whose file is a new temporary one each run).
+    # A unit's key digests all its verdict reads, so two specs shown alike sharing this entry is no error.
+    clean_units = store.key("rule-clean-units", {"spec": files.root.display})
     if units is not None and rule_units.repeats_operation_id(files.root.data) is False:
         clean = _keys_from(store.get(clean_units))
         unknown = units.unknown(clean)
