@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.ir.model import Api
-from generator.render.model_bridge import Side, plan_models
-from generator.render.model_package import made_exports, made_module
+from generator.render.model_bridge import Side
+from generator.render.model_package import made_exports, made_module, plan_for
 from generator.render.pydantic_models import field_name
 from generator.render.python_client import planned_client_context
 from generator.specdiff.structural import Change
@@ -70,7 +70,7 @@ class Surface:
 
 def surface(api: Api) -> Surface:
     """The public names of the client generated from ``api``, each under its stable key."""
-    plan = plan_models(api)
+    plan = plan_for(api)  # the diff has begun making the models of this very plan
     exports = made_exports(plan)
     context = planned_client_context(api, plan, exports)
     methods = []
@@ -100,7 +100,7 @@ def surface(api: Api) -> Surface:
         unnamed = _unnamed_shapes(document, side, set(names) - set(definitions))
         for cls, public in names.items():
             definition = definitions.get(cls)
-            if definition is None:  # a class of an inline schema: its fields, if any, are the schema's own
+            if definition is None:  # the model generator's class of a constrained inline value: no fields
                 fields: tuple[Member, ...] = ()
                 shape = unnamed[cls]
             else:
