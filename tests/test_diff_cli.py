@@ -19,7 +19,7 @@ from generator.load.problem import Diagnostics
 from tests.conftest import CORPUS, ROOT, VENDORS
 from tests.spec_changes import CHANGES
 from tests.test_diff_rules import BASE, body
-from tests.test_rule_memory import _Seen
+from tests.test_rule_memory import ValidatorCalls
 
 
 def write(path: Path, spec: dict[str, Any]) -> str:
@@ -148,7 +148,7 @@ def test_a_gate_run_again_checks_no_rule_again(tmp_path: Path, monkeypatch: pyte
     monkeypatch.chdir(repo)
     config = load_config(Path("generator.yaml"), Diagnostics())
     first = diff(base="main", config=config)
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     again = diff(base="main", config=config)
     assert (seen.wholes, seen.parts) == (0, [])
     assert again == first
@@ -211,7 +211,7 @@ def test_a_diff_checks_the_rules_only_where_no_earlier_run_did(tmp_path: Path, m
     assert diff(str(CORPUS / "skyvern-full.json"), work).pairs[0].findings == ()
     CHANGES[0](skyvern)  # a new optional body property
     write(tmp_path / "skyvern.json", skyvern)
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     remembered = diff(str(CORPUS / "skyvern-full.json"), work)
     # The old side was checked before; the new one only in the units the change touched.
     assert seen.wholes == 0

@@ -28,7 +28,7 @@ SKYVERN = CORPUS / "skyvern-full.json"
 Document = dict[str, Any]
 
 
-class _Seen:
+class ValidatorCalls:
     """What the validator was asked to do: whole documents, and cut-down parts (their paths and schemas)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,7 +97,7 @@ def test_a_clean_change_checks_only_the_units_it_touched(
     spec, store = primed
     change(skyvern)
     _write(spec, skyvern)
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     assert rule_problems(spec, spec.name, True, store) == []
     assert seen.wholes == 0
     [(paths, schemas)] = seen.parts
@@ -168,7 +168,7 @@ def test_a_breaking_change_gets_the_problems_of_a_whole_check(
     spec, store = primed
     breach(skyvern)
     _write(spec, skyvern)
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     remembered = rule_problems(spec, spec.name, True, store)
     # The changed units broke a rule (an operationId used twice is seen without the validator): then the whole.
     assert len(seen.parts) == (0 if breach is _operation_id_twice else 1)
@@ -196,7 +196,7 @@ def test_a_spec_checked_before_is_not_checked_again(tmp_path: Path, monkeypatch:
     spec = CORPUS / "b3os-full.json"
     first = rule_problems(spec, "b3os-full.json", True, store)
     assert first, "b3os-full breaks some rules: their problems are what is kept"
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     assert rule_problems(spec, "b3os-full.json", True, store) == first
     assert (seen.wholes, seen.parts) == (0, [])
     # Shown under another name, or in the other mode, the problems read differently: checked anew.
@@ -281,7 +281,7 @@ def test_a_spec_of_several_files_is_checked_again_when_any_of_them_changes(
     spec.write_text(_ROOT_SPEC, encoding="utf-8")
     (tmp_path / "schemas.yaml").write_text("Run: {type: object, default: {}}\n", encoding="utf-8")
     assert rule_problems(spec, "api.yaml", True, store) == []
-    seen = _Seen(monkeypatch)
+    seen = ValidatorCalls(monkeypatch)
     assert rule_problems(spec, "api.yaml", True, store) == []
     assert seen.wholes == 0  # neither file changed
     # Only the referenced file changes, and breaks a rule there: the kept verdict is not used.
